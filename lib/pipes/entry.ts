@@ -1,0 +1,35 @@
+// The app's view of one KV entry (SPEC §3). Framework- and NATS-free: the NATS adapter
+// builds these at the edge, the API, the SSE channel and the browser all share them.
+import type { Pipe } from './schema';
+
+export type Entry = {
+  key: string;
+  revision: number;
+  /** ISO 8601 time the server stored the revision. */
+  updated: string;
+  operation: 'PUT';
+  /** The stored JSON object, every unknown field kept; null when the entry is invalid. */
+  value: Pipe | null;
+  /** The stored text, only when invalid. */
+  raw?: string;
+  invalid?: { message: string };
+  /** Who wrote it, when this console wrote it. */
+  actor?: string;
+  /** Lint findings that do not stop a save (SPEC §3 "warnings"). */
+  warnings?: string[];
+};
+
+/** A delete or purge of a key, as the watch saw it (the `delete` event of SPEC §4). */
+export type DeleteMarker = {
+  key: string;
+  revision: number;
+  updated: string;
+  operation: 'DEL' | 'PURGE';
+  actor?: string;
+};
+
+export type Change = Entry | DeleteMarker;
+
+export function isDeleteMarker(change: Change): change is DeleteMarker {
+  return change.operation !== 'PUT';
+}
