@@ -1,0 +1,20 @@
+import { getHub } from '@/lib/server/hub';
+import { json } from '@/lib/server/http/error-response';
+
+export const dynamic = 'force-dynamic';
+
+// Open to everyone (load balancers): says only whether this instance can serve.
+export async function GET(): Promise<Response> {
+  const hub = getHub();
+  void hub.start();
+  const s = hub.status();
+  const ok = s.nats === 'connected' && s.ready;
+  return json(ok ? 200 : 503, {
+    status: ok ? 'ok' : 'unavailable',
+    nats: s.nats,
+    ready: s.ready,
+    revision: s.revision,
+    pipes: s.pipes,
+    ...(ok || !s.lastError ? {} : { error: s.lastError }),
+  });
+}

@@ -1,0 +1,25 @@
+import { apiRoute } from '@/lib/server/http/api-route';
+import { json } from '@/lib/server/http/error-response';
+import { readJsonBody, readPrecondition } from '@/lib/server/http/request';
+import { deletePipe, getPipe, putPipe } from '@/lib/server/store';
+
+export const dynamic = 'force-dynamic';
+
+type Params = { key: string };
+const etag = (revision: number) => ({ ETag: `"${revision}"` });
+
+export const GET = apiRoute<Params>('read', async (_request, _principal, { key }) => {
+  const entry = await getPipe(key);
+  return json(200, entry, etag(entry.revision));
+});
+
+export const PUT = apiRoute<Params>('write', async (request, principal, { key }) => {
+  const precondition = readPrecondition(request.headers);
+  const entry = await putPipe(key, await readJsonBody(request), precondition, principal.name);
+  return json(200, entry, etag(entry.revision));
+});
+
+export const DELETE = apiRoute<Params>('write', async (request, principal, { key }) => {
+  await deletePipe(key, readPrecondition(request.headers), principal.name);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,23 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'Pipes Console',
+  description: 'Live admin console for WaveHouse pipes in NATS KV',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        <header className="border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
+          <a href="/" className="font-semibold tracking-tight">
+            Pipes Console
+          </a>
+        </header>
+        <main className="mx-auto max-w-6xl px-6 py-6">{children}</main>
+      </body>
+    </html>
+  );
+}

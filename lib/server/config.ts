@@ -1,0 +1,130 @@
+import 'server-only';
+import { z } from 'zod';
+
+// The environment of SPEC §2, parsed and validated once per process. A bad value stops the
+// start with one message naming the variable.
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const natsUrl = optionalText.pipe(
+  z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v.split(',').every((u) => /^(nats|tls|ws|wss):\/\/[^\s,]+$|^[\w.-]+(:\d+)?$/.test(u.trim())),
+      'must be a comma-separated list of nats:// URLs or host:port',
+    ),
+);
+
+const intIn = (min: number, max: number, fallback: number) =>
+  optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (v === undefined) return fallback;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < min || n > max) {
+          ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got "${v}"` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  );
+
+const ConfigSchema = z.object({
+  NATS_URL: natsUrl,
+  NATS_CREDS: optionalText,
+  NATS_USER: optionalText,
+  NATS_PASSWORD: optionalText,
+  NATS_TOKEN: optionalText,
+  // KV bucket names: letters, digits, '-' and '_' (nats.js validateBucket).
+  PIPES_BUCKET: optionalText.pipe(
+    z.string().regex(/^[-\w]+$/, 'must contain only letters, digits, "-" and "_"').default('WAVEHOUSE_PIPES'),
+  ),
+  PIPES_HISTORY: intIn(1, 64, 3),
+  PIPES_DIR: optionalText,
+  HOST: optionalText.pipe(z.string().default('127.0.0.1')),
+  PORT: intIn(1, 65535, 3000),
+  PIPES_ADMIN_TOKEN: optionalText,
+  PIPES_VIEWER_TOKEN: optionalText,
+  PIPES_JWT_SECRET: optionalText,
+  PIPES_ROLE_CLAIM: optionalText.pipe(z.string().default('role')),
+  PIPES_ADMIN_ROLE: optionalText.pipe(z.string().default('admin')),
+});
+
+type Env = z.infer<typeof ConfigSchema>;
+
+export type Config = {
+  nats: {
+    servers: string[];
+    creds?: string;
+    user?: string;
+    password?: string;
+    token?: string;
+  };
+  bucket: string;
+  history: number;
+  pipesDir?: string;
+  host: string;
+  port: number;
+  auth: {
+    adminToken?: string;
+    viewerToken?: string;
+    jwtSecret?: string;
+    roleClaim: string;
+    adminRole: string;
+  };
+};
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e: Env = parsed.data;
+  if (!e.NATS_URL) {
+    // `npm start` sets NATS_URL to its embedded server; a bare `next start` has nothing to use.
+    throw new ConfigError('Invalid configuration: NATS_URL is not set (use `npm start` for an embedded nats-server)');
+  }
+  if ((e.NATS_USER === undefined) !== (e.NATS_PASSWORD === undefined)) {
+    throw new ConfigError('Invalid configuration: NATS_USER and NATS_PASSWORD must be set together');
+  }
+  return {
+    nats: {
+      servers: e.NATS_URL.split(',').map((s) => s.trim()),
+      creds: e.NATS_CREDS,
+      user: e.NATS_USER,
+      password: e.NATS_PASSWORD,
+      token: e.NATS_TOKEN,
+    },
+    bucket: e.PIPES_BUCKET,
+    history: e.PIPES_HISTORY,
+    pipesDir: e.PIPES_DIR,
+    host: e.HOST,
+    port: e.PORT,
+    auth: {
+      adminToken: e.PIPES_ADMIN_TOKEN,
+      viewerToken: e.PIPES_VIEWER_TOKEN,
+      jwtSecret: e.PIPES_JWT_SECRET,
+      roleClaim: e.PIPES_ROLE_CLAIM,
+      adminRole: e.PIPES_ADMIN_ROLE,
+    },
+  };
+}
+
+const store = globalThis as typeof globalThis & { __pipesConfig?: Config };
+
+/** The process's configuration, parsed on first use. */
+export function config(): Config {
+  store.__pipesConfig ??= parseConfig(process.env);
+  return store.__pipesConfig;
+}

@@ -1,0 +1,2 @@
+export { getHub, Hub, type HubEvent, type HubListener, type HubStatus } from './hub';
+export type { Snapshot } from './pipe-cache';

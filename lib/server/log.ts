@@ -1,0 +1,20 @@
+import 'server-only';
+
+// One line per event, greppable: `pipes-console <level> <message> {json context}`.
+type Level = 'info' | 'warn' | 'error';
+
+function write(level: Level, message: string, context?: Record<string, unknown>): void {
+  const line = `pipes-console ${level} ${message}${context ? ` ${JSON.stringify(context)}` : ''}`;
+  if (level === 'info') console.log(line);
+  else console.error(line);
+}
+
+export const log = {
+  info: (message: string, context?: Record<string, unknown>) => write('info', message, context),
+  warn: (message: string, context?: Record<string, unknown>) => write('warn', message, context),
+  error: (message: string, context?: Record<string, unknown>) => write('error', message, context),
+};
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

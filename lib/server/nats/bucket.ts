@@ -1,0 +1,151 @@
+import 'server-only';
+import { jetstream } from '@nats-io/jetstream';
+import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsLink } from './connection';
+import type { Change, Entry } from '@/lib/pipes/entry';
+import { fromNatsError, RevisionMismatchError, ValueTooLargeError } from './errors';
+import { toChange } from './to-change';
+
+/** Stream facts used to notice a bucket deleted and recreated under a running watch. */
+export type BucketInfo = { created: string; lastRevision: number; values: number; maxValueSize: number };
+
+/** One change from a watch, with how many more the server had queued behind it. */
+export type WatchedChange = { change: Change; pending: number };
+
+export type BucketWatch = AsyncIterable<WatchedChange> & { stop(): void };
+
+// A write while NATS is down rejects only after the request times out and is never replayed;
+// keep that under the API's 5 s promise.
+const WRITE_TIMEOUT_MS = 4_000;
+
+/** The pipes bucket, with app types in and out; every NATS error is mapped at this edge. */
+export class PipeBucket {
+  private constructor(
+    private readonly kv: KV,
+    private readonly connection: NatsConnection,
+    readonly name: string,
+  ) {}
+
+  /** Opens the bucket, creating it with `history` when missing; an existing bucket is used as it is. */
+  static async open(link: NatsLink, name: string, history: number): Promise<PipeBucket> {
+    const { connection } = link;
+    const js = jetstream(connection, { timeout: WRITE_TIMEOUT_MS });
+    // Kvm.create binds to an existing stream without touching its config and adds it only when absent.
+    const kv = await guard(() => new Kvm(js).create(name, { history }));
+    return new PipeBucket(kv, connection, name);
+  }
+
+  /**
+   * Calls `onLifecycle` the moment JetStream announces this bucket's stream deleted or created,
+   * so a recreated bucket is noticed without waiting for the watch's 30 s heartbeat.
+   */
+  watchLifecycle(onLifecycle: (event: 'deleted' | 'created') => void): () => void {
+    const stream = `KV_${this.name}`;
+    const subs = (['deleted', 'created'] as const).map((event) =>
+      this.connection.subscribe(`$JS.EVENT.ADVISORY.STREAM.${event.toUpperCase()}.${stream}`, {
+        callback: (err) => {
+          if (!err) onLifecycle(event);
+        },
+      }),
+    );
+    return () => subs.forEach((s) => s.unsubscribe());
+  }
+
+  async info(): Promise<BucketInfo> {
+    const status = await guard(() => this.kv.status());
+    const si = status.streamInfo;
+    return {
+      created: si.created,
+      lastRevision: si.state.last_seq,
+      values: status.values,
+      maxValueSize: si.config.max_msg_size ?? -1,
+    };
+  }
+
+  /**
+   * Watches every key. Without `fromRevision`: the last value of every key, then live changes
+   * (`pending === 0` marks the end of the replay). With it: every change from that revision on.
+   */
+  async watch(fromRevision?: number): Promise<BucketWatch> {
+    const iterator = await guard(() =>
+      this.kv.watch(
+        fromRevision ? { key: '>', resumeFromRevision: fromRevision } : { key: '>', include: KvWatchInclude.LastValue },
+      ),
+    );
+    return {
+      stop: () => iterator.stop(),
+      async *[Symbol.asyncIterator]() {
+        for await (const kvEntry of iterator) yield { change: toChange(kvEntry), pending: kvEntry.delta ?? 0 };
+      },
+    };
+  }
+
+  /** The current entry of `key`, or null when it has none or was deleted. */
+  async get(key: string): Promise<Entry | null> {
+    const kvEntry = await guard(() => this.kv.get(key));
+    if (!kvEntry || kvEntry.operation !== 'PUT') return null;
+    return toChange(kvEntry) as Entry;
+  }
+
+  /** Every revision the bucket keeps for `key`, oldest first. */
+  async history(key: string): Promise<Change[]> {
+    const iterator = await guard(() => this.kv.history({ key }));
+    const changes: Change[] = [];
+    for await (const kvEntry of iterator) changes.push(toChange(kvEntry));
+    return changes;
+  }
+
+  /** Writes unconditionally; returns the new revision. */
+  put(key: string, value: string): Promise<number> {
+    return this.write(value, () => this.kv.put(key, value, { timeout: WRITE_TIMEOUT_MS }));
+  }
+
+  /** Writes only if `key` is at `revision`; RevisionMismatchError otherwise. */
+  update(key: string, value: string, revision: number): Promise<number> {
+    return this.write(value, () => this.kv.update(key, value, revision, WRITE_TIMEOUT_MS));
+  }
+
+  /** Writes only if `key` does not exist or is deleted; RevisionMismatchError otherwise. */
+  create(key: string, value: string): Promise<number> {
+    return this.write(value, () => this.kv.create(key, value));
+  }
+
+  /**
+   * Writes only if the bucket has never held `key` — not even a delete marker — so a pipe an
+   * admin deleted stays deleted. Returns false when the key has a record.
+   */
+  async createIfNeverWritten(key: string, value: string): Promise<boolean> {
+    try {
+      await this.write(value, () => this.kv.put(key, value, { previousSeq: 0, timeout: WRITE_TIMEOUT_MS }));
+      return true;
+    } catch (err) {
+      if (err instanceof RevisionMismatchError) return false;
+      throw err;
+    }
+  }
+
+  /** Soft-deletes `key`, only if it is at `revision` when given. */
+  delete(key: string, revision?: number): Promise<void> {
+    return guard(() => this.kv.delete(key, revision === undefined ? undefined : { previousSeq: revision }));
+  }
+
+  private write(value: string, op: () => Promise<number>): Promise<number> {
+    // The client refuses payloads over the server's max_payload by throwing synchronously
+    // inside the publish; say it plainly instead.
+    const max = this.connection.info?.max_payload ?? Infinity;
+    if (Buffer.byteLength(value) > max) {
+      return Promise.reject(new ValueTooLargeError(`value is ${Buffer.byteLength(value)} bytes; NATS accepts at most ${max}`));
+    }
+    return guard(op);
+  }
+}
+
+async function guard<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw fromNatsError(err);
+  }
+}
+

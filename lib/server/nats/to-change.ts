@@ -1,0 +1,33 @@
+import 'server-only';
+import type { KvEntry } from '@nats-io/kv';
+import type { Change, Entry } from '@/lib/pipes/entry';
+import { parseStoredPipe } from '@/lib/pipes/schema';
+import { pipeWarnings } from '@/lib/pipes/warnings';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reshapes a KV entry into the app's Change at the edge: no NATS type goes further. */
+export function toChange(kv: KvEntry): Change {
+  const updated = kv.created.toISOString();
+  if (kv.operation !== 'PUT') {
+    return { key: kv.key, revision: kv.revision, updated, operation: kv.operation };
+  }
+  return toEntry(kv.key, kv.revision, updated, kv.value);
+}
+
+/** Builds an Entry from stored bytes; an invalid value is kept with its reason and raw text. */
+export function toEntry(key: string, revision: number, updated: string, bytes: Uint8Array): Entry {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    const raw = new TextDecoder('utf-8').decode(bytes);
+    return { key, revision, updated, operation: 'PUT', value: null, raw, invalid: { message: 'value is not valid UTF-8' } };
+  }
+  const parsed = parseStoredPipe(text);
+  if (!parsed.ok) {
+    return { key, revision, updated, operation: 'PUT', value: null, raw: text, invalid: { message: parsed.message } };
+  }
+  const warnings = pipeWarnings(parsed.value, key);
+  return { key, revision, updated, operation: 'PUT', value: parsed.value, ...(warnings.length ? { warnings } : {}) };
+}

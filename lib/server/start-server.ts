@@ -1,0 +1,27 @@
+import 'server-only';
+import { bootstrapSqlFiles } from '@/lib/server/bootstrap';
+import { config, ConfigError } from '@/lib/server/config';
+import { getHub } from '@/lib/server/hub';
+import { errorMessage, log } from '@/lib/server/log';
+
+/** Validates the configuration, starts the hub and the `.sql` bootstrap; never throws. */
+export function startServer(): void {
+  try {
+    config();
+  } catch (err) {
+    console.error(err instanceof ConfigError ? err.message : `Invalid configuration: ${errorMessage(err)}`);
+    process.exit(1);
+  }
+  const hub = getHub();
+  void hub.start();
+  const pipesDir = config().pipesDir;
+  if (pipesDir) {
+    void bootstrapSqlFiles(pipesDir).catch((err) => log.error('.sql bootstrap failed', { error: errorMessage(err) }));
+  }
+  const shutdown = (signal: string) => {
+    log.info(`${signal}: closing the NATS connection`);
+    void hub.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

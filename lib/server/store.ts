@@ -1,0 +1,116 @@
+import 'server-only';
+import type { Change, Entry } from '@/lib/pipes/entry';
+import { keyProblem } from '@/lib/pipes/names';
+import { serializePipe, validatePipeInput } from '@/lib/pipes/schema';
+import { pipeWarnings } from '@/lib/pipes/warnings';
+import {
+  BadRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+} from '@/lib/server/errors';
+import { getHub } from '@/lib/server/hub';
+import { RevisionMismatchError, ValueTooLargeError } from '@/lib/server/nats';
+
+// Compare-and-set writes (SPEC §3). Writes go to KV; the cache learns of them through the
+// watch like any other writer's, so there is one read path.
+
+export type Precondition = { kind: 'revision'; revision: number } | { kind: 'any' } | { kind: 'absent' };
+
+export function checkKey(key: string): string {
+  const problem = keyProblem(key);
+  if (problem) throw new BadRequestError(`invalid key: ${problem}`, [{ path: 'key', message: problem }]);
+  return key;
+}
+
+/** Entries from the watched cache, sorted by key. */
+export async function listPipes() {
+  const hub = getHub();
+  await hub.ready();
+  return hub.snapshot();
+}
+
+export async function getPipe(key: string): Promise<Entry> {
+  const hub = getHub();
+  await hub.ready();
+  const entry = hub.get(checkKey(key));
+  if (!entry) throw new NotFoundError(`no pipe "${key}"`);
+  return entry;
+}
+
+export async function putPipe(key: string, body: unknown, precondition: Precondition | undefined, actor: string): Promise<Entry> {
+  checkKey(key);
+  if (!precondition) throw new PreconditionRequiredError('a write needs If-Match: "<revision>", If-Match: * or If-None-Match: *');
+  const parsed = validatePipeInput(body, key);
+  if (!parsed.ok) throw new BadRequestError('invalid pipe', parsed.issues);
+  const text = serializePipe(parsed.value);
+  const hub = getHub();
+  const bucket = await hub.writableBucket();
+  const forget = hub.expectWrite(key, actor);
+  try {
+    const revision =
+      precondition.kind === 'any'
+        ? await bucket.put(key, text)
+        : precondition.kind === 'absent'
+          ? await bucket.create(key, text)
+          : await bucket.update(key, text, precondition.revision);
+    await hub.caughtUp(revision);
+    const warnings = pipeWarnings(parsed.value, key);
+    return (
+      (hub.get(key)?.revision === revision ? hub.get(key) : undefined) ?? {
+        key,
+        revision,
+        updated: new Date().toISOString(),
+        operation: 'PUT',
+        value: parsed.value,
+        actor,
+        ...(warnings.length ? { warnings } : {}),
+      }
+    );
+  } catch (err) {
+    throw await explainWriteError(err, key);
+  } finally {
+    forget();
+  }
+}
+
+export async function deletePipe(key: string, precondition: Precondition | undefined, actor: string): Promise<void> {
+  checkKey(key);
+  if (!precondition) throw new PreconditionRequiredError('a delete needs If-Match: "<revision>" or If-Match: *');
+  if (precondition.kind === 'absent') throw new BadRequestError('If-None-Match: * cannot apply to a delete');
+  const hub = getHub();
+  const bucket = await hub.writableBucket();
+  const current = await bucket.get(key);
+  if (!current) throw new NotFoundError(`no pipe "${key}"`);
+  const forget = hub.expectWrite(key, actor);
+  try {
+    await bucket.delete(key, precondition.kind === 'revision' ? precondition.revision : undefined);
+  } catch (err) {
+    throw await explainWriteError(err, key);
+  } finally {
+    forget();
+  }
+}
+
+/** Every revision the bucket keeps for `key`, newest first. */
+export async function pipeHistory(key: string): Promise<Change[]> {
+  checkKey(key);
+  const bucket = await getHub().writableBucket();
+  const history = await bucket.history(key);
+  if (history.length === 0) throw new NotFoundError(`the bucket holds nothing for "${key}"`);
+  return history.reverse();
+}
+
+async function explainWriteError(err: unknown, key: string): Promise<unknown> {
+  if (err instanceof RevisionMismatchError) {
+    const bucket = await getHub().writableBucket();
+    const current = await bucket.get(key).catch(() => getHub().get(key) ?? null);
+    return new PreconditionFailedError(
+      current ? `"${key}" is at revision ${current.revision}` : `"${key}" does not exist`,
+      current,
+    );
+  }
+  if (err instanceof ValueTooLargeError) return new PayloadTooLargeError(err.message);
+  return err;
+}
