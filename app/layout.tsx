@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -12,9 +13,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <header className="border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
-          <a href="/" className="font-semibold tracking-tight">
+          <Link href="/" className="font-semibold tracking-tight">
             Pipes Console
-          </a>
+          </Link>
         </header>
         <main className="mx-auto max-w-6xl px-6 py-6">{children}</main>
       </body>
