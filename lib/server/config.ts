@@ -58,6 +58,11 @@ const ConfigSchema = z.object({
   PIPES_JWT_SECRET: optionalText,
   PIPES_ROLE_CLAIM: optionalText.pipe(z.string().default('role')),
   PIPES_ADMIN_ROLE: optionalText.pipe(z.string().default('admin')),
+  // Live channel tuning; mostly for tests and benchmarks.
+  PIPES_SSE_PING_MS: intIn(100, 15_000, 15_000),
+  PIPES_RING_EVENTS: intIn(0, 1_000_000, 10_000),
+  PIPES_RING_BYTES: intIn(0, 1024 ** 3, 16 * 1024 ** 2),
+  PIPES_SSE_QUEUE_BYTES: intIn(16 * 1024, 256 * 1024 ** 2, 1024 ** 2),
 });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -81,6 +86,15 @@ export type Config = {
     jwtSecret?: string;
     roleClaim: string;
     adminRole: string;
+  };
+  live: {
+    /** Interval of `: ping` comments on every SSE stream. */
+    pingMs: number;
+    /** Recent changes kept for resuming clients, bounded by count and by encoded bytes. */
+    ringEvents: number;
+    ringBytes: number;
+    /** Bytes queued for one SSE client before it counts as behind (then it gets a snapshot). */
+    queueBytes: number;
   };
 };
 
@@ -117,6 +131,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       jwtSecret: e.PIPES_JWT_SECRET,
       roleClaim: e.PIPES_ROLE_CLAIM,
       adminRole: e.PIPES_ADMIN_ROLE,
+    },
+    live: {
+      pingMs: e.PIPES_SSE_PING_MS,
+      ringEvents: e.PIPES_RING_EVENTS,
+      ringBytes: e.PIPES_RING_BYTES,
+      queueBytes: e.PIPES_SSE_QUEUE_BYTES,
     },
   };
 }

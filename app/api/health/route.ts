@@ -15,6 +15,8 @@ export async function GET(): Promise<Response> {
     ready: s.ready,
     revision: s.revision,
     pipes: s.pipes,
+    // Open SSE streams (and other listeners) on this instance.
+    clients: hub.listenerCount,
     ...(ok || !s.lastError ? {} : { error: s.lastError }),
   });
 }

@@ -4,7 +4,10 @@ import { config, type Config } from '@/lib/server/config';
 import { UnavailableError } from '@/lib/server/errors';
 import { errorMessage, log } from '@/lib/server/log';
 import { BucketMissingError, LinkState, openNatsLink, PipeBucket, type NatsLink } from '@/lib/server/nats';
+import { encodeEvent } from '@/lib/live/sse';
+import type { StatusData } from '@/lib/live/protocol';
 import { ActorLedger } from './actor-ledger';
+import { ChangeRing, type Frame } from './change-ring';
 import { PipeCache, type Snapshot } from './pipe-cache';
 import { backoffDelay, WatchLoop } from './watch-loop';
 
@@ -18,10 +21,13 @@ export type HubStatus = {
   lastError?: string;
 };
 
+/** What listeners get; `frame` is the event already encoded for SSE, once for all clients. */
 export type HubEvent =
-  | { type: 'change'; change: Change }
+  | { type: 'change'; change: Change; frame: string }
   | { type: 'snapshot'; snapshot: Snapshot; reason: 'initial' | 'recreated' }
-  | { type: 'status'; status: HubStatus };
+  | { type: 'status'; status: HubStatus; frame: string };
+
+export type HubSettings = Pick<Config, 'nats' | 'bucket' | 'history'> & { live?: Pick<Config['live'], 'ringEvents' | 'ringBytes'> };
 
 export type HubListener = (event: HubEvent) => void;
 
@@ -37,6 +43,8 @@ export class Hub {
   private readonly cache = new PipeCache();
   private readonly listeners = new Set<HubListener>();
   private readonly actors = new ActorLedger();
+  private readonly ring: ChangeRing;
+  private snapshotFrameCache: { snapshot: Snapshot; frame: string } | undefined;
   private link: NatsLink | undefined;
   private bucket: PipeBucket | undefined;
   private loop: WatchLoop | undefined;
@@ -50,7 +58,9 @@ export class Hub {
   private stopped = false;
   private starting: Promise<void> | undefined;
 
-  constructor(private readonly settings: Pick<Config, 'nats' | 'bucket' | 'history'>) {}
+  constructor(private readonly settings: HubSettings) {
+    this.ring = new ChangeRing(settings.live?.ringEvents ?? 10_000, settings.live?.ringBytes ?? 16 * 1024 ** 2);
+  }
 
   /** Connects and starts watching; resolves once connected. Retries forever, never throws. */
   start(): Promise<void> {
@@ -71,6 +81,25 @@ export class Hub {
 
   snapshot(): Snapshot {
     return this.cache.snapshot();
+  }
+
+  /** The current snapshot as one SSE frame, encoded once per revision for every client. */
+  snapshotFrame(): string {
+    const snapshot = this.cache.snapshot();
+    if (this.snapshotFrameCache?.snapshot !== snapshot) {
+      this.snapshotFrameCache = { snapshot, frame: encodeEvent('snapshot', JSON.stringify(snapshot), snapshot.revision) };
+    }
+    return this.snapshotFrameCache.frame;
+  }
+
+  /** Encoded changes after `revision`, or undefined when a snapshot is needed instead. */
+  changesSince(revision: number): Frame[] | undefined {
+    return this.isReady ? this.ring.since(revision) : undefined;
+  }
+
+  /** The current link status as an SSE `status` frame. */
+  statusFrame(): string {
+    return encodeEvent('status', JSON.stringify(this.statusData()));
   }
 
   get(key: string): Entry | undefined {
@@ -182,12 +211,13 @@ export class Hub {
     // Resume from the last revision now, not when the watch's 30 s heartbeat notices.
     if (event === 'reconnected') this.loop?.restart();
     log.info(`NATS ${state}`);
-    this.emit({ type: 'status', status: this.status() });
+    this.emit({ type: 'status', status: this.status(), frame: this.statusFrame() });
   }
 
   private replace(entries: Entry[], revision: number, reason: 'initial' | 'recreated'): void {
     for (const entry of entries) this.warnIfInvalid(entry);
     this.cache.replace(entries, revision);
+    this.ring.reset(revision);
     this.lastError = undefined;
     if (reason === 'recreated') log.warn('pipes bucket was recreated; cache rebuilt', { revision, pipes: entries.length });
     if (!this.isReady) {
@@ -202,7 +232,9 @@ export class Hub {
     const labelled = this.actors.label(change);
     if (!this.cache.apply(labelled)) return;
     if (labelled.operation === 'PUT') this.warnIfInvalid(labelled);
-    this.emit({ type: 'change', change: labelled });
+    const text = encodeEvent(labelled.operation === 'PUT' ? 'put' : 'delete', JSON.stringify(labelled), labelled.revision);
+    this.ring.push({ revision: labelled.revision, text, bytes: Buffer.byteLength(text) });
+    this.emit({ type: 'change', change: labelled, frame: text });
     this.settle();
   }
 
@@ -223,6 +255,11 @@ export class Hub {
         log.error('hub listener failed', { error: errorMessage(err) });
       }
     }
+  }
+
+  private statusData(): StatusData {
+    const s = this.status();
+    return { nats: s.nats, ready: s.ready, revision: s.revision };
   }
 
   private warnIfInvalid(entry: Entry): void {

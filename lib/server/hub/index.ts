@@ -1,2 +1,2 @@
-export { getHub, Hub, type HubEvent, type HubListener, type HubStatus } from './hub';
+export { getHub, Hub, type HubEvent, type HubListener, type HubSettings, type HubStatus } from './hub';
 export type { Snapshot } from './pipe-cache';
