@@ -1,19 +1,10 @@
-import { PipeTable } from '@/components/pipes/pipe-table';
-import { listPipes } from '@/lib/server/store';
+import { LivePipeList } from '@/components/pipes/live-pipe-list';
 
-export const dynamic = 'force-dynamic';
-
-export default async function PipeListPage() {
-  const { revision, pipes } = await listPipes();
+export default function PipeListPage() {
   return (
     <section>
-      <div className="mb-4 flex items-baseline justify-between">
-        <h1 className="text-xl font-semibold">Pipes</h1>
-        <p className="text-sm text-zinc-500">
-          {pipes.length} pipes · revision {revision}
-        </p>
-      </div>
-      <PipeTable pipes={pipes} />
+      <h1 className="mb-1 text-xl font-semibold">Pipes</h1>
+      <LivePipeList />
     </section>
   );
 }

@@ -86,6 +86,10 @@ export async function deletePipe(key: string, precondition: Precondition | undef
   const forget = hub.expectWrite(key, actor);
   try {
     await bucket.delete(key, precondition.kind === 'revision' ? precondition.revision : undefined);
+    // As for PUT: answer once the cache has applied the delete marker (read-your-writes), and
+    // keep the actor label until the watch has seen it. The marker's revision is not returned
+    // by the client; the stream's last revision right after the delete is at least that.
+    await hub.caughtUp(await bucket.info().then((info) => info.lastRevision, () => 0));
   } catch (err) {
     throw await explainWriteError(err, key);
   } finally {
