@@ -3,6 +3,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { ConnectionBadge } from '@/components/live/connection-badge';
 import { LiveProvider } from '@/components/live/live-provider';
+import { ToastProvider } from '@/components/ui/toast';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -10,18 +11,35 @@ export const metadata: Metadata = {
   description: 'Live admin console for WaveHouse pipes in NATS KV',
 };
 
+const nav = 'rounded px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100';
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <LiveProvider>
-          <header className="flex items-center justify-between border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
-            <Link href="/" className="font-semibold tracking-tight">
-              Pipes Console
-            </Link>
-            <ConnectionBadge />
-          </header>
-          <main className="mx-auto max-w-6xl px-6 py-6">{children}</main>
+          <ToastProvider>
+            <header className="flex flex-wrap items-center gap-4 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
+              <Link href="/" className="font-semibold tracking-tight">
+                Pipes Console
+              </Link>
+              <nav aria-label="Main" className="flex gap-1">
+                <Link href="/" className={nav}>
+                  Pipes
+                </Link>
+                <Link href="/feed" className={nav}>
+                  Feed
+                </Link>
+                <Link href="/pipes/new" className={nav}>
+                  New pipe
+                </Link>
+              </nav>
+              <div className="ml-auto">
+                <ConnectionBadge />
+              </div>
+            </header>
+            <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+          </ToastProvider>
         </LiveProvider>
       </body>
     </html>

@@ -35,6 +35,12 @@ export type HubListener = (event: HubEvent) => void;
 // advisory was missed (the watch's own heartbeat is 30 s).
 const STREAM_CHECK_MS = 5_000;
 
+// nats-server 2.9 announces a stream deleted before it has removed the stream's files: a stream
+// created again under the same name at once (on the advisory) loses its files to that removal —
+// "error creating store", or it takes writes that no consumer or get ever sees and that are gone
+// after a restart (half the time in test/integration/watch.test.ts). One second later it is safe.
+const RECREATE_AFTER_MS = 1_000;
+
 /**
  * The one watched cache of the pipes bucket per process: it owns the NATS link, keeps the cache
  * equal to the bucket through WatchLoop, and fans every change out to its listeners.
@@ -55,6 +61,8 @@ export class Hub {
   private stopLifecycle: (() => void) | undefined;
   private checkTimer: NodeJS.Timeout | undefined;
   private stalledAt: number | undefined;
+  /** When the bucket was first found missing, while it still is. */
+  private missingSince: number | undefined;
   private stopped = false;
   private starting: Promise<void> | undefined;
 
@@ -181,14 +189,23 @@ export class Hub {
     log.info('watching pipes bucket', { bucket: this.settings.bucket, servers: this.settings.nats.servers });
   }
 
-  /** Stream info; a bucket deleted under us is created again (SPEC §1: create when missing). */
+  /**
+   * Stream info; a bucket deleted under us is created again (SPEC §1: create when missing), but
+   * only once it has stayed missing for RECREATE_AFTER_MS: until then the loop retries with its
+   * backoff, and another writer may create it its own way meanwhile.
+   */
   private async bucketInfo() {
     try {
-      return await this.bucket!.info();
+      const info = await this.bucket!.info();
+      this.missingSince = undefined;
+      return info;
     } catch (err) {
       if (!(err instanceof BucketMissingError) || !this.link) throw err;
+      this.missingSince ??= Date.now();
+      if (Date.now() - this.missingSince < RECREATE_AFTER_MS) throw err;
       log.warn('pipes bucket is missing; creating it again', { bucket: this.settings.bucket });
       this.bucket = await PipeBucket.open(this.link, this.settings.bucket, this.settings.history);
+      this.missingSince = undefined;
       return this.bucket.info();
     }
   }

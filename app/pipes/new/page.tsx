@@ -1,0 +1,5 @@
+import { PipeEditor } from '@/components/pipes/editor/pipe-editor';
+
+export default function NewPipePage() {
+  return <PipeEditor pipeKey={null} />;
+}

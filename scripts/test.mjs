@@ -1,0 +1,142 @@
+// `npm test`: every check CI runs, in order, each as a child with its own output; a failed stage
+// does not stop the later ones. `npm test -- --only unit,integration` runs a subset.
+// Node built-ins only (runs before npm ci).
+import { constants } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot, runMain, ScriptError } from './lib/cli.mjs';
+import { ensureDependencies } from './lib/ensure-deps.mjs';
+import { buildIfStale } from './lib/build.mjs';
+import { ensureCommand, findCommand, pathWith } from './lib/ensure-system.mjs';
+import { hasLiveChildren, run, signalChildren } from './lib/run.mjs';
+
+const bin = (path) => join(repoRoot, 'node_modules', path);
+const vitest = bin('vitest/vitest.mjs');
+
+/** `needs`: system commands the stage's tests spawn. */
+const STAGES = [
+  { name: 'lint', args: [bin('eslint/bin/eslint.js'), '.'] },
+  { name: 'typecheck', args: [bin('typescript/bin/tsc'), '--noEmit'] },
+  { name: 'unit', args: [vitest, 'run', '--project', 'unit'] },
+  { name: 'build' }, // next build when stale: integration and e2e tests run the production server
+  { name: 'integration', args: [vitest, 'run', '--project', 'integration'], needs: ['nats-server'] },
+  { name: 'e2e', args: [bin('@playwright/test/cli.js'), 'test'], needs: ['nats-server', 'chromium'] },
+];
+const STAGE_NAMES = STAGES.map((stage) => stage.name);
+
+const USAGE = `Usage: npm test [-- --only <stages>]
+
+Runs ${STAGE_NAMES.join(', ')} in that order; a failed stage does not stop the others
+(integration and e2e are not run when build failed). Exit code 1 when any stage failed.
+
+  --only <a,b,…>   run only these stages (in the order above), e.g. --only unit,integration
+  -h, --help       show this help`;
+
+function selectedStages(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (err) {
+    throw new ScriptError(`${err.message}\n\n${USAGE}`);
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (parsed.values.only === undefined) return STAGES;
+  const wanted = parsed.values.only.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = wanted.filter((name) => !STAGE_NAMES.includes(name));
+  if (unknown.length > 0 || wanted.length === 0) {
+    const what = unknown.length > 0 ? `unknown stage ${unknown.map((n) => `"${n}"`).join(', ')}` : 'no stage given';
+    throw new ScriptError(`--only: ${what}; choose from ${STAGE_NAMES.join(', ')}, comma-separated.`);
+  }
+  return STAGES.filter((stage) => wanted.includes(stage.name));
+}
+
+/** Checks the system commands the chosen stages need and returns the env for the children. */
+async function childEnv(stages) {
+  const env = { ...process.env };
+  const needs = new Set(stages.flatMap((stage) => stage.needs ?? []));
+  if (needs.has('nats-server')) {
+    // Tests spawn the bare name `nats-server`; Debian keeps it in /usr/sbin, often not on PATH.
+    env.PATH = pathWith(dirname(await ensureCommand('nats-server', 'nats-server')), env.PATH);
+  }
+  if (needs.has('chromium')) {
+    const given = env.CHROMIUM_PATH && findCommand(env.CHROMIUM_PATH);
+    env.CHROMIUM_PATH = given || (await ensureCommand('chromium', 'chromium'));
+  }
+  return env;
+}
+
+/** @returns {Promise<{ status: 'passed' | 'failed', note?: string }>} */
+async function runStage(stage, env) {
+  if (stage.name === 'build') {
+    try {
+      await buildIfStale();
+      return { status: 'passed' };
+    } catch (err) {
+      if (err instanceof ScriptError) return { status: 'failed', note: err.message };
+      throw err;
+    }
+  }
+  const code = await run(process.execPath, stage.args, { cwd: repoRoot, env });
+  return code === 0 ? { status: 'passed' } : { status: 'failed', note: `exit code ${code}` };
+}
+
+function formatSeconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function printSummary(results) {
+  const width = Math.max(...results.map((r) => r.name.length), 'stage'.length);
+  const lines = results.map((r) => {
+    const time = (r.ms === undefined ? '' : formatSeconds(r.ms)).padStart(8);
+    return `  ${r.name.padEnd(width)}  ${r.status.padEnd(7)}${time}${r.note ? `  ${r.note}` : ''}`;
+  });
+  const passed = results.filter((r) => r.status === 'passed').length;
+  const failed = results.filter((r) => r.status === 'failed').length;
+  console.log(['', '─'.repeat(40), `  ${'stage'.padEnd(width)}  ${'result'.padEnd(7)}${'time'.padStart(8)}`, ...lines, '─'.repeat(40), `${passed} passed, ${failed} failed`].join('\n'));
+  return failed;
+}
+
+let interrupted = null;
+
+function onSignal(signal) {
+  if (interrupted) return;
+  interrupted = signal;
+  if (signal === 'SIGINT') {
+    // Ctrl-C in a terminal already reached the children (same process group); a second SIGINT
+    // would make Playwright abandon its cleanup. Escalate only if one is still running.
+    setTimeout(() => signalChildren('SIGTERM'), 3_000).unref();
+  } else {
+    signalChildren(signal);
+  }
+  setTimeout(() => hasLiveChildren() && signalChildren('SIGKILL'), 15_000).unref();
+}
+
+runMain(async () => {
+  const stages = selectedStages(process.argv.slice(2));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSignal);
+  await ensureDependencies();
+  const env = await childEnv(stages);
+
+  const results = [];
+  for (const stage of stages) {
+    if (interrupted) {
+      results.push({ name: stage.name, status: 'not run', note: `interrupted (${interrupted})` });
+      continue;
+    }
+    if (stage.name !== 'build' && stage.needs && results.find((r) => r.name === 'build')?.status === 'failed') {
+      results.push({ name: stage.name, status: 'failed', note: 'not run: the build failed' });
+      continue;
+    }
+    console.log(`\n━━ ${stage.name} ━━ ${stage.args ? `node ${stage.args.map((a) => a.replace(`${repoRoot}/`, '')).join(' ')}` : 'next build when stale'}\n`);
+    const startedAt = performance.now();
+    const result = await runStage(stage, env);
+    results.push({ name: stage.name, ms: performance.now() - startedAt, ...result });
+  }
+
+  const failed = printSummary(results);
+  if (interrupted) process.exit(128 + constants.signals[interrupted]);
+  process.exit(failed > 0 ? 1 : 0);
+});
