@@ -1,0 +1,25 @@
+// Shared by start.mjs and test.mjs. Node built-ins only: these run before `npm ci`.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A failure the user can act on: reported as one message, without a stack trace. */
+export class ScriptError extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export function describeError(err) {
+  return err instanceof ScriptError ? `✖ ${err.message}` : `✖ ${err?.stack ?? err}`;
+}
+
+/** Runs an async main; any error becomes exit code 1 with one message. */
+export function runMain(main) {
+  main().catch((err) => {
+    console.error(describeError(err));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,45 @@
+// Runs child commands with inherited output and remembers the live ones, so a script that is
+// told to stop can pass the signal on instead of leaving orphans behind.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { ScriptError } from './cli.mjs';
+
+/** @type {Map<import('node:child_process').ChildProcess, Promise<number>>} */
+const live = new Map();
+
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnOptions} [options]
+ * @returns {Promise<number>} the exit code; 128 + n when killed by signal n (as shells report it)
+ */
+export function run(cmd, args, options = {}) {
+  const child = spawn(cmd, args, { stdio: 'inherit', ...options });
+  const exited = new Promise((resolve, reject) => {
+    child.once('error', (err) => reject(new ScriptError(`cannot run ${cmd}: ${err.message}`, { cause: err })));
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
+  });
+  live.set(child, exited);
+  const forget = () => live.delete(child);
+  exited.then(forget, forget);
+  return exited;
+}
+
+/** Sends `signal` to every child started by run() that is still running. */
+export function signalChildren(signal) {
+  for (const child of live.keys()) child.kill(signal);
+}
+
+export function hasLiveChildren() {
+  return live.size > 0;
+}
+
+/** SIGTERM to every live child, SIGKILL to those still there after `graceMs`; resolves when all are gone. */
+export async function stopChildren(graceMs = 10_000) {
+  if (live.size === 0) return;
+  const waiting = [...live.values()].map((exited) => exited.catch(() => undefined));
+  signalChildren('SIGTERM');
+  const timer = setTimeout(() => signalChildren('SIGKILL'), graceMs);
+  await Promise.all(waiting);
+  clearTimeout(timer);
+}
