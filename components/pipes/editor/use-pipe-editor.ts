@@ -6,6 +6,8 @@ import { useLive } from '@/components/live/live-provider';
 import { useToast } from '@/components/ui/toast';
 import { editorReducer, initialEditorState, isDirty, type EditorState } from '@/lib/pipes/editor-session';
 import { pipeFromForm, type PipeForm } from '@/lib/pipes/form';
+import { lintForm } from '@/lib/pipes/lint';
+import { isCreatableName } from '@/lib/pipes/names';
 import { clearDraft, loadDraft, storeDraft } from './drafts';
 import { deletePipe, savePipe, type Precondition, type WriteResult } from './pipe-api';
 
@@ -56,9 +58,14 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
   const write = useCallback(
     async (precondition: Precondition) => {
       const parsed = pipeFromForm(state.form);
-      if (!parsed.ok) {
-        dispatch({ type: 'rejected', issues: parsed.issues });
-        toast('Fix the marked fields before saving.', 'error');
+      const blocking = [
+        ...(parsed.ok ? [] : parsed.issues),
+        ...lintForm(state.form).filter((i) => i.severity === 'error'),
+        ...(key === null && !isCreatableName(state.form.name) ? [{ path: 'name', message: 'Name: letters, digits, "_" and "-", 1 to 128 characters.' }] : []),
+      ];
+      if (!parsed.ok || blocking.length > 0) {
+        dispatch({ type: 'rejected', issues: blocking });
+        toast(`Not saved: ${blocking[0]?.message ?? 'fix the marked fields'}`, 'error');
         return;
       }
       const target = key ?? parsed.pipe.name;
