@@ -7,9 +7,9 @@ import { LiveStore } from './live-store';
 const LiveContext = createContext<LiveStore | null>(null);
 
 /** Holds the tab's one live connection; every component below shares it. */
-export function LiveProvider({ children }: { children: ReactNode }) {
+export function LiveProvider({ enabled = true, children }: { enabled?: boolean; children: ReactNode }) {
   const [store] = useState(() => new LiveStore());
-  useEffect(() => store.retain(), [store]);
+  useEffect(() => (enabled ? store.retain() : undefined), [enabled, store]);
   return <LiveContext.Provider value={store}>{children}</LiveContext.Provider>;
 }
 

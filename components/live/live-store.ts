@@ -55,9 +55,17 @@ export class LiveStore {
         this.dispatch({ type: 'connection', state: 'reconnecting' });
         return;
       }
-      // CLOSED: the browser gave up (a non-200 answer, e.g. the server restarting); retry ourselves.
+      // CLOSED: the browser gave up (a non-200 answer: the server restarting, or the session
+      // expired); retry ourselves, or go to sign-in when the session is gone.
       this.dispatch({ type: 'connection', state: 'offline' });
       source.close();
+      void fetch('/api/session').then(
+        (res) => {
+          // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load: the session is gone
+          if (res.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+        },
+        () => undefined,
+      );
       this.failures++;
       this.retryTimer = setTimeout(() => this.connect(), Math.min(MAX_RETRY_MS, 500 * 2 ** this.failures));
     };

@@ -116,3 +116,23 @@ describe('editor session', () => {
     expect(s.base).toBeNull();
   });
 });
+
+describe('editor session while a save is in flight', () => {
+  it('takes its own change as the new base when the watch brings it back before the API answers', () => {
+    let s = typed(opened(entry(3, 'SELECT 1')), 'SELECT 2');
+    s = run(s, { type: 'save-started' }, { type: 'live', entry: entry(4, 'SELECT 2', {}, 'console') });
+    expect(s.newer).toBeUndefined();
+    s = run(s, { type: 'saved', revision: 4 });
+    expect(s.base?.revision).toBe(4);
+    expect(s.pendingRevision).toBeUndefined();
+    expect(s.notice).toBe('Saved as revision 4.');
+    expect(isDirty(s)).toBe(false);
+  });
+
+  it('still shows another writer’s change that arrived during a save that then failed', () => {
+    let s = typed(opened(entry(3, 'SELECT 1')), 'SELECT mine');
+    s = run(s, { type: 'save-started' }, { type: 'live', entry: entry(4, 'SELECT theirs') }, { type: 'save-failed' });
+    expect(s.newer?.entry?.revision).toBe(4);
+    expect(s.form.sql).toBe('SELECT mine');
+  });
+});

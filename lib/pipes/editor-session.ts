@@ -23,6 +23,10 @@ export type EditorState = {
   conflicts: MergeConflict[];
   /** The revision our last save produced, until the watch brings it back. */
   pendingRevision: number | undefined;
+  /** A save is in flight: its own change may come back through the watch before its answer. */
+  saving: boolean;
+  /** The latest live entry seen (null: the key has none). */
+  live: Entry | null | undefined;
 };
 
 export type EditorDraft = { base: Entry | null; form: PipeForm };
@@ -30,7 +34,9 @@ export type EditorDraft = { base: Entry | null; form: PipeForm };
 export type EditorAction =
   | { type: 'live'; entry: Entry | undefined; draft?: EditorDraft }
   | { type: 'edit'; form: PipeForm }
+  | { type: 'save-started' }
   | { type: 'saved'; revision: number }
+  | { type: 'save-failed' }
   | { type: 'rejected'; issues: Issue[] }
   | { type: 'conflict'; current: Entry | null }
   | { type: 'take-theirs' }
@@ -48,6 +54,8 @@ export function initialEditorState(key: string | null): EditorState {
     issues: [],
     conflicts: [],
     pendingRevision: undefined,
+    saving: false,
+    live: undefined,
   };
 }
 
@@ -70,12 +78,19 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       return state.phase === 'loading' ? open(state, action.entry, action.draft) : follow(state, action.entry);
     case 'edit':
       return { ...state, form: action.form, notice: undefined };
-    case 'saved':
-      return { ...state, pendingRevision: action.revision, issues: [], newer: undefined, notice: undefined };
+    case 'save-started':
+      return { ...state, saving: true };
+    case 'saved': {
+      const saved = { ...state, saving: false, pendingRevision: action.revision, issues: [], newer: undefined, notice: undefined };
+      // The watch may have brought our own change back before the API answered.
+      return state.live?.revision === action.revision ? follow(saved, state.live) : saved;
+    }
+    case 'save-failed':
+      return follow({ ...state, saving: false }, state.live ?? undefined);
     case 'rejected':
-      return { ...state, issues: action.issues };
+      return follow({ ...state, saving: false, issues: action.issues }, state.live ?? undefined);
     case 'conflict':
-      return { ...state, newer: { entry: action.current } };
+      return { ...state, saving: false, newer: { entry: action.current } };
     case 'take-theirs': {
       if (!state.newer) return state;
       const entry = state.newer.entry;
@@ -96,6 +111,7 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
 }
 
 function open(state: EditorState, entry: Entry | undefined, draft: EditorDraft | undefined): EditorState {
+  state = { ...state, live: entry ?? null };
   if (draft) {
     const opened = { ...state, phase: 'ready' as const, base: draft.base, form: draft.form, notice: 'Unsaved edits restored from this browser.' };
     return follow(opened, entry);
@@ -105,9 +121,11 @@ function open(state: EditorState, entry: Entry | undefined, draft: EditorDraft |
 }
 
 /** The bucket moved: follow it when nothing is unsaved, else keep the edits and say so. */
-function follow(state: EditorState, entry: Entry | undefined): EditorState {
-  if (state.key === null) return state; // a new pipe has nothing to follow until it exists
+function follow(before: EditorState, entry: Entry | undefined): EditorState {
+  if (before.key === null) return before; // a new pipe has nothing to follow until it exists
   const current = entry ?? null;
+  const state = before.live === current ? before : { ...before, live: current };
+  if (state.saving) return state; // decided when the save answers
   if (current?.revision === state.base?.revision) return state;
   if (state.pendingRevision !== undefined && current?.revision === state.pendingRevision) {
     // Our own save came back through the watch: it is the new base.

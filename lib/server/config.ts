@@ -58,6 +58,8 @@ const ConfigSchema = z.object({
   PIPES_JWT_SECRET: optionalText,
   PIPES_ROLE_CLAIM: optionalText.pipe(z.string().default('role')),
   PIPES_ADMIN_ROLE: optionalText.pipe(z.string().default('admin')),
+  // Where the generated admin token lives when no credential is configured.
+  PIPES_DATA_DIR: optionalText.pipe(z.string().default('.data')),
   // Live channel tuning; mostly for tests and benchmarks.
   PIPES_SSE_PING_MS: intIn(100, 15_000, 15_000),
   PIPES_RING_EVENTS: intIn(0, 1_000_000, 10_000),
@@ -78,6 +80,7 @@ export type Config = {
   bucket: string;
   history: number;
   pipesDir?: string;
+  dataDir: string;
   host: string;
   port: number;
   auth: {
@@ -123,6 +126,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     bucket: e.PIPES_BUCKET,
     history: e.PIPES_HISTORY,
     pipesDir: e.PIPES_DIR,
+    dataDir: e.PIPES_DATA_DIR,
     host: e.HOST,
     port: e.PORT,
     auth: {

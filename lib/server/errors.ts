@@ -79,3 +79,14 @@ export class UnauthorizedError extends ConsoleError {
 export class ForbiddenError extends ConsoleError {
   static override readonly kind = 'ForbiddenError';
 }
+
+/** 429; `retryAfterMs` becomes Retry-After. */
+export class TooManyRequestsError extends ConsoleError {
+  static override readonly kind = 'TooManyRequestsError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,4 +1,5 @@
 import 'server-only';
+import { credentials } from '@/lib/server/auth';
 import { bootstrapSqlFiles } from '@/lib/server/bootstrap';
 import { config, ConfigError } from '@/lib/server/config';
 import { getHub } from '@/lib/server/hub';
@@ -10,6 +11,14 @@ export function startServer(): void {
     config();
   } catch (err) {
     console.error(err instanceof ConfigError ? err.message : `Invalid configuration: ${errorMessage(err)}`);
+    process.exit(1);
+  }
+  try {
+    // Now rather than on the first request: `npm start` prints the sign-in link from the
+    // generated token file as soon as the server answers.
+    credentials();
+  } catch (err) {
+    console.error(`Cannot set up credentials: ${errorMessage(err)}`);
     process.exit(1);
   }
   const hub = getHub();

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
+import { useSessionUser } from '@/components/auth/session-context';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
@@ -17,6 +18,8 @@ import { usePipeEditor } from './use-pipe-editor';
 /** The pipe editor (SPEC §5): `pipeKey` null creates a new pipe. */
 export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
   const model = usePipeEditor(pipeKey);
+  // Viewers see everything the editor shows, read-only; the API refuses their writes anyway.
+  const readOnly = useSessionUser()?.role !== 'admin';
   const { state, dirty, busy } = model;
   const [confirming, setConfirming] = useState(false);
   const lint = useMemo(() => lintForm(state.form), [state.form]);
@@ -37,6 +40,7 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
   }, [save]);
 
   if (state.phase === 'loading') return <EditorSkeleton />;
+  if (readOnly && pipeKey === null) return <p className="text-sm">Viewers cannot create pipes; sign in with an admin token.</p>;
   if (state.phase === 'missing') {
     return (
       <div className="rounded-md border border-dashed border-zinc-300 p-6 text-sm dark:border-zinc-700">
@@ -56,7 +60,8 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
         {state.base && <Badge>revision {state.base.revision}</Badge>}
         {state.base?.invalid && <Badge tone="red" title={state.base.invalid.message}>stored value invalid</Badge>}
         {dirty && <Badge tone="amber">unsaved edits</Badge>}
-        <div className="ml-auto flex gap-2">
+        {readOnly && <Badge>read-only</Badge>}
+        <div className={`ml-auto flex gap-2 ${readOnly ? 'hidden' : ''}`}>
           {pipeKey !== null && state.base && newer?.entry !== null && (
             <Button variant="danger" onClick={() => setConfirming(true)} disabled={busy}>
               Delete
@@ -73,7 +78,7 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
           {state.notice}
         </p>
       )}
-      {newer?.entry && (
+      {newer?.entry && !readOnly && (
         <ConflictBanner
           newer={newer.entry}
           base={state.base?.value ?? null}
@@ -84,7 +89,7 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
           onMerge={model.merge}
         />
       )}
-      {newer?.entry === null && <DeletedBanner onRecreate={model.save} busy={busy} />}
+      {newer?.entry === null && !readOnly && <DeletedBanner onRecreate={model.save} busy={busy} />}
       {state.conflicts.length > 0 && (
         <div role="alert" className="rounded-md border border-amber-300 p-3 text-sm dark:border-amber-800">
           Merged with conflicts in {state.conflicts.map((c) => c.field).join(', ')}: your version was kept there, and the SQL marks both sides
@@ -101,7 +106,15 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
       )}
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-        <EditorFields form={state.form} isNew={pipeKey === null} onChange={model.edit} onSave={model.save} lint={lint} errorFor={issueFor} />
+        <EditorFields
+          form={state.form}
+          isNew={pipeKey === null}
+          onChange={model.edit}
+          onSave={model.save}
+          lint={lint}
+          errorFor={issueFor}
+          readOnly={readOnly}
+        />
         <aside className="space-y-6">
           <LintList issues={lint} />
           <SqlPreview form={state.form} />

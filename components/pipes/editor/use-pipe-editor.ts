@@ -70,6 +70,7 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
       }
       const target = key ?? parsed.pipe.name;
       setBusy(true);
+      dispatch({ type: 'save-started' });
       const result = await savePipe(target, parsed.pipe, precondition);
       setBusy(false);
       if (result.kind === 'ok' && result.entry) {
@@ -141,6 +142,7 @@ function report(result: WriteResult, dispatch: (a: Parameters<typeof editorReduc
       return;
     case 'unavailable':
     case 'failed':
+      dispatch({ type: 'save-failed' });
       toast(result.message, 'error');
       return;
     case 'ok':

@@ -1,0 +1,33 @@
+import { expect, test, uniqueKey } from './fixtures';
+
+// The list page follows the live channel (SPEC §4, §5): a change made by another writer straight
+// into KV shows up on an open page by itself. No page.reload() anywhere in this file.
+
+test('an external KV put updates the open list page without reload', async ({ page, kv }) => {
+  const key = uniqueKey('live_row');
+  const description = `Put by another writer (${key})`;
+
+  await page.goto('/');
+  // The page's one EventSource is connected and has applied its snapshot.
+  await expect(page.getByRole('status').and(page.locator('[data-connection="live"]'))).toBeVisible({ timeout: 15_000 });
+  const row = page.locator(`tr[data-key="${key}"]`);
+  await expect(row).toHaveCount(0);
+
+  // Any navigation would mean the row came from a fresh render, not from the live channel.
+  let navigations = 0;
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) navigations++;
+  });
+
+  await kv.put(key, JSON.stringify({ name: key, sql: 'SELECT count() FROM events', description }));
+  await expect(row).toBeVisible({ timeout: 10_000 });
+  await expect(row).toContainText(key);
+  await expect(row).toContainText(description);
+
+  await kv.delete(key);
+  // Gone as a live row (the list may keep it a moment struck through, without `data-key`).
+  await expect(row).toHaveCount(0, { timeout: 10_000 });
+
+  expect(navigations).toBe(0);
+  await expect(page.getByRole('status').and(page.locator('[data-connection="live"]'))).toBeVisible();
+});

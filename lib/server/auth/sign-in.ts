@@ -1,0 +1,25 @@
+import 'server-only';
+import { BadRequestError, TooManyRequestsError, UnauthorizedError } from '@/lib/server/errors';
+import { credentials, signInLimiter } from './index';
+import type { Principal } from './principal';
+import { signSession } from './session';
+import { principalForToken } from './tokens';
+
+export type SignedIn = { principal: Principal; cookie: { value: string; expires: Date } };
+
+/** Exchanges a token for a session cookie; failures count against the client's limit. */
+export async function signIn(token: unknown, client: string): Promise<SignedIn> {
+  const wait = signInLimiter().retryAfter(client);
+  if (wait > 0) throw new TooManyRequestsError(`too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`, wait);
+  if (typeof token !== 'string' || token.trim() === '' || token.length > 8192) {
+    throw new BadRequestError('send { "token": "<admin or viewer token, or a JWT>" }', [{ path: 'token', message: 'required' }]);
+  }
+  const creds = credentials();
+  const principal = await principalForToken(token.trim(), creds);
+  if (!principal) {
+    signInLimiter().fail(client);
+    throw new UnauthorizedError('that token is not valid');
+  }
+  signInLimiter().succeed(client);
+  return { principal, cookie: signSession(principal, creds.sessionKey) };
+}
