@@ -1,33 +1,47 @@
 'use client';
 
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import { useLive } from '@/components/live/live-provider';
-import { sortedPipes } from '@/lib/live/reducer';
+import { EmptyState, NoMatches } from './list/empty-state';
+import { ListSkeleton } from './list/list-skeleton';
+import { ListToolbar } from './list/list-toolbar';
+import { countInvalid, filterPipes, sortPipes } from './list/list-query';
+import { deletedRows } from './list/row-marks';
+import { useListParams } from './list/use-list-params';
+import { useRowMarks } from './list/use-row-marks';
 import { PipeTable } from './pipe-table';
 
-/** The pipe list, kept current by the tab's live connection. */
+/** The pipe list, kept current by the tab's live connection: searchable, sortable, marked. */
 export function LivePipeList() {
   const synced = useLive((s) => s.synced);
   const pipes = useLive((s) => s.pipes);
   const revision = useLive((s) => s.revision);
-  const rows = useMemo(() => sortedPipes(pipes), [pipes]);
+  const marks = useRowMarks();
+  const { query, setQuery, sort, setSort } = useListParams();
+  // Typing stays responsive: the input updates at once, the filtered list right after.
+  const deferredQuery = useDeferredValue(query);
+
+  const sorted = useMemo(() => sortPipes(pipes.values(), sort), [pipes, sort]);
+  const ghosts = useMemo(() => deletedRows(marks, pipes), [marks, pipes]);
+  // Deleted pipes stay in place for a moment; few, so re-sorting the merged list is cheap.
+  const rows = useMemo(() => (ghosts.length === 0 ? sorted : sortPipes([...sorted, ...ghosts], sort)), [sorted, ghosts, sort]);
+  const visible = useMemo(() => filterPipes(rows, deferredQuery), [rows, deferredQuery]);
+  const invalid = useMemo(() => countInvalid(pipes.values()), [pipes]);
+  const shown = visible.length - (ghosts.length === 0 ? 0 : visible.filter((e) => !pipes.has(e.key)).length);
+
   if (!synced) return <ListSkeleton />;
+  if (pipes.size === 0 && ghosts.length === 0) {
+    return (
+      <>
+        <p className="mb-3 text-sm text-zinc-500 dark:text-zinc-400">0 pipes · revision {revision}</p>
+        <EmptyState />
+      </>
+    );
+  }
   return (
     <>
-      <p className="mb-3 text-sm text-zinc-500">
-        {rows.length} pipes · revision {revision}
-      </p>
-      <PipeTable pipes={rows} />
+      <ListToolbar query={query} onQuery={setQuery} sort={sort} onSort={setSort} shown={shown} total={pipes.size} invalid={invalid} revision={revision} />
+      {visible.length === 0 ? <NoMatches query={deferredQuery} onClear={() => setQuery('')} /> : <PipeTable rows={visible} marks={marks} />}
     </>
-  );
-}
-
-function ListSkeleton() {
-  return (
-    <div aria-busy="true" aria-label="Loading pipes" className="space-y-2">
-      {Array.from({ length: 6 }, (_, i) => (
-        <div key={i} className="h-8 animate-pulse rounded bg-zinc-100 dark:bg-zinc-900" />
-      ))}
-    </div>
   );
 }

@@ -1,45 +1,59 @@
-import type { Entry } from '@/lib/pipes/entry';
+'use client';
 
-/** The pipe list as a plain table; user text is rendered as text, never as HTML. */
-export function PipeTable({ pipes }: { pipes: Entry[] }) {
-  if (pipes.length === 0) {
-    return (
-      <p className="rounded border border-dashed border-zinc-300 p-6 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-        No pipes yet. Put one into the bucket with any NATS client, PUT it to <code>/api/pipes/&lt;name&gt;</code>, or
-        drop a <code>.sql</code> file into <code>PIPES_DIR</code> and restart.
-      </p>
-    );
-  }
+import type { Entry } from '@/lib/pipes/entry';
+import { PipeRow } from './list/pipe-row';
+import type { RowMark } from './list/row-marks';
+import { VirtualRows } from './list/virtual-rows';
+
+/**
+ * Above this many rows only those near the viewport are in the page; below it every row is
+ * (find-in-page and printing work, and rendering them all costs a few milliseconds).
+ */
+export const VIRTUALIZE_ABOVE = 300;
+
+const th = 'py-2 pr-3 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400';
+
+/** The pipe list as a table; user text is rendered as text, never as HTML. */
+export function PipeTable({ rows, marks }: { rows: readonly Entry[]; marks: ReadonlyMap<string, RowMark> }) {
   return (
-    <table className="w-full text-left text-sm">
-      <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
-        <tr>
-          <th className="py-2 pr-4 font-medium">Name</th>
-          <th className="py-2 pr-4 font-medium">Description</th>
-          <th className="py-2 pr-4 text-right font-medium">Revision</th>
-          <th className="py-2 font-medium">Updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        {pipes.map((entry) => (
-          <tr key={entry.key} data-key={entry.key} className="border-b border-zinc-100 align-top dark:border-zinc-900">
-            <td className="py-2 pr-4 font-mono">
-              {entry.key}
-              {entry.invalid && (
-                <span
-                  title={entry.invalid.message}
-                  className="ml-2 rounded bg-red-100 px-1.5 py-0.5 font-sans text-xs text-red-800 dark:bg-red-950 dark:text-red-300"
-                >
-                  invalid: {entry.invalid.message}
-                </span>
-              )}
-            </td>
-            <td className="py-2 pr-4 text-zinc-600 dark:text-zinc-400">{entry.value?.description ?? ''}</td>
-            <td className="py-2 pr-4 text-right tabular-nums">{entry.revision}</td>
-            <td className="py-2 tabular-nums text-zinc-500">{entry.updated.replace('T', ' ').slice(0, 19)}</td>
+    <div className="overflow-clip rounded-md border border-zinc-200 dark:border-zinc-800">
+      <table className="w-full table-fixed border-collapse text-sm">
+        <colgroup>
+          <col className="sm:w-[38%] lg:w-[26%]" />
+          <col className="hidden sm:table-column" />
+          <col className="hidden lg:table-column lg:w-[30%]" />
+          <col className="w-20" />
+          <col className="hidden w-36 sm:table-column" />
+        </colgroup>
+        <thead className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50/95 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/95">
+          <tr>
+            <th scope="col" className={`${th} pl-3`}>
+              Name
+            </th>
+            <th scope="col" className={`${th} hidden sm:table-cell`}>
+              Description
+            </th>
+            <th scope="col" className={`${th} hidden lg:table-cell`}>
+              SQL
+            </th>
+            <th scope="col" className={`${th} text-right`}>
+              Revision
+            </th>
+            <th scope="col" className={`${th} hidden sm:table-cell`}>
+              Updated
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        {rows.length > VIRTUALIZE_ABOVE ? (
+          <VirtualRows rows={rows} marks={marks} />
+        ) : (
+          <tbody>
+            {rows.map((entry) => (
+              <PipeRow key={entry.key} entry={entry} mark={marks.get(entry.key)?.kind} />
+            ))}
+          </tbody>
+        )}
+      </table>
+    </div>
   );
 }

@@ -83,6 +83,7 @@ export function createEventStream(hub: Hub, options: EventStreamOptions): Readab
         catchUp = () => {
           if (!behind) return;
           behind = false;
+          send(hub.statusFrame()); // a status change may have been dropped meanwhile too
           sendSnapshot();
         };
       },
