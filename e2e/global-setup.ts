@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FullConfig } from '@playwright/test';
+import { startConsole, type TestConsole } from '../test/support/console';
+import { startTestNats } from '../test/support/nats';
+import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_NATS_URL } from './env';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/**
+ * Starts a real nats-server and the console's production build against it, once per run, and
+ * hands their URLs to the tests through the environment (workers inherit it). The returned
+ * function is Playwright's teardown.
+ */
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
+  await buildIfStale();
+  const adminToken = randomBytes(32).toString('base64url');
+  // Nothing of the run lands in the repository's .data (the generated-token file lives there).
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'pipes-e2e-data-'));
+  const nats = await startTestNats();
+  let pipesConsole: TestConsole;
+  try {
+    pipesConsole = await startConsole(nats.url, { env: { PIPES_ADMIN_TOKEN: adminToken, PIPES_DATA_DIR: dataDir } });
+  } catch (err) {
+    await nats.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  process.env[E2E_NATS_URL] = nats.url;
+  process.env[E2E_BASE_URL] = pipesConsole.url;
+  process.env[E2E_ADMIN_TOKEN] = adminToken;
+
+  return async () => {
+    await pipesConsole.stop();
+    await nats.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+    // The server's own log, for reading a failure after the fact.
+    const outputDir = config.projects[0]?.outputDir ?? path.join(root, 'test-results');
+    mkdirSync(outputDir, { recursive: true });
+    writeFileSync(path.join(outputDir, 'console.log'), pipesConsole.output());
+  };
+}
+
+/** The same staleness rule as `npm start` / `npm test`: `next build` only when an input changed. */
+async function buildIfStale(): Promise<void> {
+  // A computed specifier: scripts/lib/build.mjs is plain JS without type declarations.
+  const buildModule = pathToFileURL(path.join(root, 'scripts/lib/build.mjs')).href;
+  const { buildIfStale: build } = (await import(buildModule)) as { buildIfStale: (root?: string) => Promise<boolean> };
+  await build(root);
+}

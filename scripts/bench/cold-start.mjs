@@ -1,0 +1,291 @@
+// Cold start with a full bucket: how long until a fresh console serves every pipe, next to the
+// floor set by NATS itself (a plain nats.js KV watch of the same bucket), and what each cached
+// pipe costs in memory. One nats-server for the whole run; the console is a fresh `next start`
+// (production build) for every run.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { Kvm, KvWatchInclude } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
+import { buildIfStale } from '../lib/build.mjs';
+import { startNatsServer } from '../lib/nats-server.mjs';
+import { snapshotProductionBuild } from './lib/app-snapshot.mjs';
+import { onCleanup } from './lib/cleanup.mjs';
+import { freePort, spawnConsole, waitForList } from './lib/console-process.mjs';
+import { makePipes, putAll } from './lib/pipes.mjs';
+import { load1, memoryOf } from './lib/proc.mjs';
+import { rounded, summarize } from './lib/stats.mjs';
+import { bytes, formatTable, mib, ms } from './lib/table.mjs';
+
+const BUCKET = 'WAVEHOUSE_PIPES';
+// Same server, no pipes: the console's start-up cost without any data, for the memory baseline.
+const EMPTY_BUCKET = 'BENCH_EMPTY_PIPES';
+const HISTORY = 3;
+const GOAL_MS = 2_000;
+
+/**
+ * Time from connect until a plain KV watch (last values) has delivered every key: the floor
+ * any watched cache sits on. `decode` also turns every value into a JSON object, the least work
+ * a cache of pipes must do on top.
+ */
+async function rawWatch(servers, expected, { decode }) {
+  const t0 = performance.now();
+  const nc = await connect({ servers, name: 'bench-raw-watch' });
+  try {
+    const connectedAt = performance.now() - t0;
+    const kv = await new Kvm(nc).open(BUCKET);
+    const iterator = await kv.watch({ key: '>', include: KvWatchInclude.LastValue });
+    let count = 0;
+    let valueBytes = 0;
+    for await (const entry of iterator) {
+      count++;
+      valueBytes += entry.length;
+      if (decode) entry.json();
+      if (entry.delta === 0) break; // the end of the replay (isUpdate is off by one)
+    }
+    const doneAt = performance.now() - t0;
+    if (count !== expected) throw new Error(`the raw watch delivered ${count} entries, expected ${expected}`);
+    return { totalMs: doneAt, connectMs: connectedAt, valueBytes };
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Spawn → a fresh `node` process has watched (and JSON-decoded) every key; timed from here. */
+async function rawWatchProcess(servers, expected) {
+  const t0 = performance.now();
+  const { stdout } = await promisify(execFile)(process.execPath, [join(import.meta.dirname, 'lib/raw-watch-process.mjs'), servers, BUCKET], {
+    timeout: 60_000,
+  });
+  const totalMs = performance.now() - t0;
+  const { count, readyMs } = JSON.parse(stdout);
+  if (count !== expected) throw new Error(`the raw watch process saw ${count} entries, expected ${expected}`);
+  return { totalMs, inProcessMs: readyMs };
+}
+
+/**
+ * nats-server's own counters (monitoring port, loopback): a slow consumer means the server cut
+ * a client that did not read fast enough, which would explain an outlier.
+ */
+async function natsCounters(monitorUrl) {
+  const varz = await (await fetch(`${monitorUrl}/varz`)).json();
+  return { slowConsumers: varz.slow_consumers, outMsgs: varz.out_msgs };
+}
+
+/** One fresh console: spawn → GET /api/pipes 200 with every pipe → memory → stop. */
+async function consoleRun(appDir, natsUrl, monitorUrl, expected, bucket = BUCKET) {
+  const before = await natsCounters(monitorUrl);
+  const server = await spawnConsole(natsUrl, { appDir, env: { PIPES_BUCKET: bucket } });
+  try {
+    const list = await waitForList(server, expected);
+    const memory = memoryOf(server.pid);
+    const after = await natsCounters(monitorUrl);
+    return {
+      slowConsumers: after.slowConsumers - before.slowConsumers,
+      listMs: list.at,
+      readyLineMs: server.lineAt(/Ready in/),
+      cacheLoadedLineMs: server.lineAt(/pipes cache loaded/),
+      watchingLineMs: server.lineAt(/watching pipes bucket/),
+      attempts: list.attempts,
+      bodyBytes: list.bodyBytes,
+      ...memory,
+      answers: list.answers,
+      serverLog: server.linesMatching(/pipes-console|Ready in/),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Console runs worth a second look: the list answered long after the cache said it was loaded,
+ * NATS cut a slow consumer, or the server logged a warning or an error.
+ */
+function anomalies(series) {
+  const found = [];
+  for (const [name, runs] of Object.entries(series)) {
+    runs.forEach((run, i) => {
+      const reasons = [];
+      if (run.cacheLoadedLineMs !== undefined && run.listMs - run.cacheLoadedLineMs > 1_500) {
+        reasons.push(`GET 200 came ${Math.round(run.listMs - run.cacheLoadedLineMs)} ms after "pipes cache loaded"`);
+      }
+      if (run.slowConsumers > 0) reasons.push(`nats-server cut ${run.slowConsumers} slow consumer(s)`);
+      const warnings = run.serverLog.filter((l) => / (warn|error) /.test(l.text));
+      if (warnings.length) reasons.push(`${warnings.length} warning/error line(s) in the server log`);
+      if (reasons.length) found.push({ series: name, run: i + 1, listMs: run.listMs, reasons, answers: run.answers, serverLog: run.serverLog });
+    });
+  }
+  return found;
+}
+
+const pick = (runs, field) => summarize(runs.map((r) => r[field]).filter((v) => v !== undefined));
+
+/**
+ * @param {{ pipes: number, runs: number, log: (line: string) => void }} options
+ */
+export async function coldStart({ pipes: pipeCount, runs, log }) {
+  const startedAt = new Date().toISOString();
+  const loadBefore = load1();
+  await buildIfStale();
+  const app = snapshotProductionBuild();
+  const removeApp = onCleanup(() => app.remove());
+
+  const storeDir = mkdtempSync(join(tmpdir(), 'pipes-bench-nats-'));
+  const removeStore = onCleanup(() => rmSync(storeDir, { recursive: true, force: true }));
+  const monitorPort = await freePort();
+  const monitorUrl = `http://127.0.0.1:${monitorPort}`;
+  const nats = await startNatsServer({ storeDir, extraArgs: ['-m', String(monitorPort)] });
+  const stopNats = onCleanup(() => nats.stop());
+  const writer = await connect({ servers: nats.url, name: 'bench-writer' });
+  const closeWriter = onCleanup(() => writer.close());
+  try {
+    const kvm = new Kvm(writer);
+    const kv = await kvm.create(BUCKET, { history: HISTORY });
+    await kvm.create(EMPTY_BUCKET, { history: HISTORY });
+
+    const pipes = makePipes(pipeCount);
+    const valueBytes = pipes.reduce((sum, p) => sum + Buffer.byteLength(p.value), 0);
+    const keyBytes = pipes.reduce((sum, p) => sum + Buffer.byteLength(p.key), 0);
+    log(`putting ${pipeCount} pipes (${(valueBytes / 1024 / 1024).toFixed(1)} MiB of values)`);
+    const seedStart = performance.now();
+    await putAll(kv, pipes);
+    const seedMs = performance.now() - seedStart;
+    const status = await kv.status();
+    if (status.values !== pipeCount) throw new Error(`the bucket holds ${status.values} values, expected ${pipeCount}`);
+
+    // The first start after a build reads everything from disk: reported, not counted.
+    log('warm-up: one console start, not counted');
+    const warmUp = await consoleRun(app.dir, nats.url, monitorUrl, pipeCount);
+
+    // Interleaved, so a burst of load elsewhere on the machine hits every series alike.
+    const rawRuns = [];
+    const decodedRuns = [];
+    const processRuns = [];
+    const fullRuns = [];
+    const emptyRuns = [];
+    for (let i = 0; i < runs; i++) {
+      log(`run ${i + 1}/${runs}: raw watch, + JSON decode, in a fresh process, console (full bucket), console (empty bucket)`);
+      rawRuns.push(await rawWatch(nats.url, pipeCount, { decode: false }));
+      decodedRuns.push(await rawWatch(nats.url, pipeCount, { decode: true }));
+      processRuns.push(await rawWatchProcess(nats.url, pipeCount));
+      fullRuns.push(await consoleRun(app.dir, nats.url, monitorUrl, pipeCount));
+      emptyRuns.push(await consoleRun(app.dir, nats.url, monitorUrl, 0, EMPTY_BUCKET));
+    }
+
+    const raw = pick(rawRuns, 'totalMs');
+    const decoded = pick(decodedRuns, 'totalMs');
+    const list = pick(fullRuns, 'listMs');
+    const emptyList = pick(emptyRuns, 'listMs');
+    const rssEmpty = pick(emptyRuns, 'rssKiB');
+    const rssFull = pick(fullRuns, 'rssKiB');
+    const perPipeBytes = ((rssFull.median - rssEmpty.median) * 1024) / pipeCount;
+
+    const results = {
+      benchmark: 'cold-start',
+      startedAt,
+      machine: { node: process.version, cpus: availableParallelism(), loadavg1Before: loadBefore, loadavg1After: load1() },
+      setup: {
+        pipes: pipeCount,
+        runs,
+        bucket: BUCKET,
+        history: HISTORY,
+        valueBytes: { total: valueBytes, meanPerPipe: valueBytes / pipeCount, keysTotal: keyBytes },
+        seedMs,
+        goalMs: GOAL_MS,
+        build: { id: app.buildId, builtAt: app.builtAt },
+      },
+      rawWatch: { connectToAllMs: raw, connectMs: pick(rawRuns, 'connectMs') },
+      rawWatchDecoded: { connectToAllMs: decoded },
+      rawWatchFreshProcess: { spawnToAllMs: pick(processRuns, 'totalMs'), processStartToAllMs: pick(processRuns, 'inProcessMs') },
+      console: {
+        spawnToListMs: list,
+        spawnToReadyLineMs: pick(fullRuns, 'readyLineMs'),
+        spawnToWatchingLineMs: pick(fullRuns, 'watchingLineMs'),
+        spawnToCacheLoadedLineMs: pick(fullRuns, 'cacheLoadedLineMs'),
+        warmUpRun: warmUp,
+        listResponseBytes: fullRuns[0]?.bodyBytes,
+        ratioToRawMedian: list.median / raw.median,
+        ratioToFreshProcessMedian: list.median / pick(processRuns, 'totalMs').median,
+        meetsGoal: list.max <= GOAL_MS,
+      },
+      consoleEmptyBucket: {
+        spawnToListMs: emptyList,
+        spawnToReadyLineMs: pick(emptyRuns, 'readyLineMs'),
+        spawnToWatchingLineMs: pick(emptyRuns, 'watchingLineMs'),
+        spawnToCacheLoadedLineMs: pick(emptyRuns, 'cacheLoadedLineMs'),
+      },
+      memory: {
+        note: 'VmRSS of the console right after GET /api/pipes answered; includes V8 heap slack and the garbage of building the response',
+        rssEmptyKiB: rssEmpty,
+        rssFullKiB: rssFull,
+        peakRssFullKiB: pick(fullRuns, 'hwmKiB'),
+        perPipeBytes,
+        perPipeOverValueBytes: perPipeBytes / (valueBytes / pipeCount),
+      },
+      anomalies: anomalies({ console: fullRuns, consoleEmptyBucket: emptyRuns, warmUp: [warmUp] }),
+      runs: { raw: rawRuns, rawDecoded: decodedRuns, rawFreshProcess: processRuns, console: fullRuns, consoleEmptyBucket: emptyRuns },
+    };
+    return { name: 'cold-start', results: rounded(results), report: report(results) };
+  } finally {
+    await writer.close();
+    closeWriter();
+    await nats.stop();
+    stopNats();
+    rmSync(storeDir, { recursive: true, force: true });
+    removeStore();
+    app.remove();
+    removeApp();
+  }
+}
+
+function report(r) {
+  const row = (label, s) => [label, ms(s.median), ms(s.p99), ms(s.max), ms(s.min)];
+  const timing = formatTable(
+    [`time to all ${r.setup.pipes} pipes (N=${r.setup.runs})`, 'median', 'p99', 'max', 'min'],
+    [
+      row('raw nats.js KV watch, connect → delta 0', r.rawWatch.connectToAllMs),
+      row('  + JSON decode of every value', r.rawWatchDecoded.connectToAllMs),
+      row('  + decode, in a fresh node: spawn → all', r.rawWatchFreshProcess.spawnToAllMs),
+      row('console: spawn → log "Ready in"', r.console.spawnToReadyLineMs),
+      row('console: spawn → log "watching pipes bucket"', r.console.spawnToWatchingLineMs),
+      row('console: spawn → log "pipes cache loaded"', r.console.spawnToCacheLoadedLineMs),
+      row('console: spawn → GET /api/pipes 200, all', r.console.spawnToListMs),
+      row('console, empty bucket: spawn → "Ready in"', r.consoleEmptyBucket.spawnToReadyLineMs),
+      row('console, empty bucket: spawn → "watching"', r.consoleEmptyBucket.spawnToWatchingLineMs),
+      row('console, empty bucket: spawn → GET 200', r.consoleEmptyBucket.spawnToListMs),
+    ],
+  );
+  const m = r.memory;
+  const memory = formatTable(
+    ['memory (median of runs)', 'value'],
+    [
+      ['console RSS, empty bucket', mib(m.rssEmptyKiB.median)],
+      [`console RSS, ${r.setup.pipes} pipes loaded`, mib(m.rssFullKiB.median)],
+      ['console peak RSS (VmHWM), pipes loaded', mib(m.peakRssFullKiB.median)],
+      ['RSS per cached pipe (estimate)', bytes(m.perPipeBytes)],
+      ['raw value per pipe (mean)', bytes(r.setup.valueBytes.meanPerPipe)],
+      ['RSS per pipe / value bytes', `${m.perPipeOverValueBytes.toFixed(1)}×`],
+      ['GET /api/pipes response', `${(r.console.listResponseBytes / 1024 / 1024).toFixed(1)} MiB`],
+    ],
+  );
+  const verdict = r.console.meetsGoal
+    ? `goal ≤ ${r.setup.goalMs} ms: met (max ${ms(r.console.spawnToListMs.max)})`
+    : `goal ≤ ${r.setup.goalMs} ms: NOT met (median ${ms(r.console.spawnToListMs.median)}, max ${ms(r.console.spawnToListMs.max)})`;
+  return [
+    `cold start · ${r.setup.pipes} pipes · N=${r.setup.runs} · node ${r.machine.node} · ${r.machine.cpus} CPUs · load ${r.machine.loadavg1Before} → ${r.machine.loadavg1After}`,
+    `(seeded in ${ms(r.setup.seedMs)}; p99 of ${r.setup.runs} runs is the max; first start after the build, not counted: ${ms(r.console.warmUpRun.listMs)})`,
+    '',
+    timing,
+    '',
+    `console / raw watch (median): ${r.console.ratioToRawMedian.toFixed(1)}×   console / fresh-process raw watch: ${r.console.ratioToFreshProcessMedian.toFixed(1)}×`,
+    verdict,
+    '',
+    memory,
+    ...(r.anomalies.length
+      ? ['', `anomalies (details in the JSON: answers, server log):`, ...r.anomalies.map((a) => `  ${a.series} run ${a.run} (${ms(a.listMs)}): ${a.reasons.join('; ')}`)]
+      : []),
+  ].join('\n');
+}

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+
+/**
+ * Resident memory of a live process from /proc (Linux): current (VmRSS) and peak (VmHWM), KiB.
+ * @param {number} pid
+ */
+export function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM') };
+}
+
+/** 1-minute load average: other work on the machine skews every timing. */
+export function load1() {
+  return Math.round(loadavg()[0] * 100) / 100;
+}

@@ -1,0 +1,84 @@
+// `npm run bench [-- <name…>] [--runs N] [--pipes N] [--puts N] [--clients N]`: runs the
+// benchmarks (all by default), prints each report and writes bench-results/<name>.json. Plain
+// .mjs: Node 20 has no --experimental-strip-types. A benchmark is an async function returning
+// { name, results, report }; an option applies to the benchmarks that take it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { repoRoot, runMain, ScriptError } from '../lib/cli.mjs';
+import { cleanupAll } from './lib/cleanup.mjs';
+import { coldStart } from './cold-start.mjs';
+import { sseLatency } from './sse-latency.mjs';
+
+const BENCHMARKS = {
+  'cold-start': { run: coldStart, defaults: { pipes: 10_000, runs: 5 } },
+  // puts: N of the raw-floor and 1-client series (the fan-out series gets half).
+  'sse-latency': { run: sseLatency, defaults: { pipes: 100, puts: 200, clients: 1_000 } },
+};
+
+const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N]
+
+Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
+  cold-start   --runs, --pipes (pipes in the bucket)
+  sse-latency  --pipes (in the bucket), --puts (raw floor and 1 client; the fan-out gets half),
+               --clients (SSE streams of the fan-out)
+Results: bench-results/<benchmark>.json`;
+
+function options() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        runs: { type: 'string' },
+        pipes: { type: 'string' },
+        puts: { type: 'string' },
+        clients: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new ScriptError(`${err.message}\n\n${USAGE}`);
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const names = parsed.positionals.length ? parsed.positionals : Object.keys(BENCHMARKS);
+  const unknown = names.filter((n) => !(n in BENCHMARKS));
+  if (unknown.length) throw new ScriptError(`unknown benchmark ${unknown.join(', ')}\n\n${USAGE}`);
+  const count = (flag) => {
+    const value = parsed.values[flag];
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new ScriptError(`--${flag} must be a whole number ≥ 1, got "${value}"`);
+    return n;
+  };
+  return { names, runs: count('runs'), pipes: count('pipes'), puts: count('puts'), clients: count('clients') };
+}
+
+async function main() {
+  const { names, ...given } = options();
+  // Only the options given on the command line override a benchmark's defaults.
+  const overrides = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  // Stop whatever a benchmark started when told to stop, then exit as a shell would report it.
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+    process.once(signal, () => void cleanupAll().finally(() => process.exit(code)));
+  }
+  const outDir = join(repoRoot, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  try {
+    for (const name of names) {
+      const { run, defaults } = BENCHMARKS[name];
+      const log = (line) => console.error(`[${name}] ${line}`);
+      const { results, report } = await run({ ...defaults, ...overrides, log });
+      const file = join(outDir, `${name}.json`);
+      writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+      console.log(`\n${report}\n\nwritten: ${file}\n`);
+    }
+  } finally {
+    await cleanupAll();
+  }
+}
+
+runMain(main);

@@ -1,0 +1,493 @@
+// Live-channel latency: how long from a `kv.put` until the change is in a browser's hands, next
+// to the floor set by NATS itself. One nats-server and one console (`next start`, production
+// build, 127.0.0.1) for the whole run; three series, one after the other, on the same key:
+//   1. raw floor: a plain nats.js KV watch (updates only, its own connection, console not
+//      running) — put → entry received;
+//   2. the console with 1 SSE client (in this process) — put → `put` event parsed;
+//   3. the console with `clients` SSE clients held in a separate node process
+//      (lib/sse-fanout-process.mjs) — put → each client's `put` event; per put the first, the
+//      median and the last client.
+// Every put is timed from just before kv.put() in the writer, with one wall clock shared by both
+// processes (performance.timeOrigin + performance.now()). Puts are spaced: the next one waits
+// until every receiver has the previous one, then at least GAP_MS more and INTERVAL_MS since
+// the previous put started (load shaping, so each put is measured on its own).
+// BENCH_CONSOLE_CPU_PROF=<dir> runs the console with --cpu-prof (profile written when it stops).
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Kvm, KvWatchInclude } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
+import { buildIfStale } from '../lib/build.mjs';
+import { startNatsServer } from '../lib/nats-server.mjs';
+import { snapshotProductionBuild } from './lib/app-snapshot.mjs';
+import { onCleanup } from './lib/cleanup.mjs';
+import { spawnConsole, waitForList } from './lib/console-process.mjs';
+import { makePipes, putAll } from './lib/pipes.mjs';
+import { memoryOf } from './lib/proc.mjs';
+import { now, openSseStream } from './lib/sse-stream.mjs';
+import { rounded, summarize } from './lib/stats.mjs';
+import { formatTable } from './lib/table.mjs';
+
+const BUCKET = 'WAVEHOUSE_PIPES';
+const HISTORY = 3;
+const PROBE_KEY = 'bench_sse_latency_probe';
+const INTERVAL_MS = 20;
+const GAP_MS = 5;
+const WARMUP_PUTS = 10;
+const ARRIVAL_TIMEOUT_MS = 10_000;
+const OPEN_CONCURRENCY = 50;
+const GOAL_RATIO_1_CLIENT = 2; // console p50 ≤ 2× the raw floor p50
+const GOAL_LAST_CLIENT_P99_MS = 50;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** A realistic pipe value for the probe key; the description carries the sequence number. */
+function probeValues() {
+  const base = JSON.parse(makePipes(1, 7)[0].value);
+  return (seq) => JSON.stringify({ ...base, name: PROBE_KEY, description: `${base.description} #${seq}` });
+}
+
+/** Arrivals by revision: record() from the receiver, wait() from the writer, in any order. */
+class Arrivals {
+  /** @type {Map<number, any>} */ got = new Map();
+  /** @type {Map<number, { resolve: (v: any) => void, reject: (err: Error) => void }>} */ waiters = new Map();
+  /** @type {Error | undefined} */ error;
+
+  record(revision, value) {
+    const waiter = this.waiters.get(revision);
+    if (waiter) {
+      this.waiters.delete(revision);
+      waiter.resolve(value);
+    } else {
+      this.got.set(revision, value);
+    }
+  }
+
+  /** The receiver is gone: every wait fails now. */
+  fail(err) {
+    this.error ??= err;
+    for (const w of this.waiters.values()) w.reject(err);
+    this.waiters.clear();
+  }
+
+  /** The value for `revision`, or undefined after `timeoutMs`. */
+  wait(revision, timeoutMs = ARRIVAL_TIMEOUT_MS) {
+    if (this.got.has(revision)) {
+      const value = this.got.get(revision);
+      this.got.delete(revision);
+      return Promise.resolve(value);
+    }
+    if (this.error) return Promise.reject(this.error);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(revision);
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiters.set(revision, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (err) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      });
+    });
+  }
+}
+
+/**
+ * Puts `warmup + count` values, one at a time, spaced; `arrivals` must get each revision.
+ * Returns the counted samples ({ revision, t0, value }) and the revisions that never arrived.
+ */
+async function putSeries({ kv, nextValue, count, warmup, arrivals, log, label }) {
+  const samples = [];
+  const missing = [];
+  for (let i = -warmup; i < count; i++) {
+    const value = nextValue();
+    const t0 = now();
+    const revision = await kv.put(PROBE_KEY, value);
+    const got = await arrivals.wait(revision);
+    if (i >= 0) {
+      if (got === undefined) missing.push(revision);
+      else samples.push({ revision, t0, value: got });
+    }
+    if (got === undefined) log(`${label}: revision ${revision} did not arrive within ${ARRIVAL_TIMEOUT_MS} ms`);
+    const after = now();
+    await sleep(Math.max(GAP_MS, t0 + INTERVAL_MS - after));
+  }
+  return { samples, missing };
+}
+
+/** CPU time (user + system, ms) of a process from /proc (Linux); ticks of 10 ms. */
+function cpuMsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime; CLK_TCK 100
+}
+
+/** Open file descriptors that are sockets, of a live process (Linux). */
+function socketCountOf(pid) {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
+
+const loads = () => loadavg().map((v) => Math.round(v * 100) / 100);
+
+/** Series 1: a plain KV watcher on its own connection; the console is not running. */
+async function rawFloor({ servers, kv, nextValue, count, log }) {
+  const nc = await connect({ servers, name: 'bench-raw-watcher' });
+  try {
+    const watchKv = await new Kvm(nc).open(BUCKET);
+    const iterator = await watchKv.watch({ key: PROBE_KEY, include: KvWatchInclude.UpdatesOnly });
+    const arrivals = new Arrivals();
+    const reading = (async () => {
+      for await (const entry of iterator) arrivals.record(entry.revision, now());
+    })();
+    const series = await putSeries({ kv, nextValue, count, warmup: WARMUP_PUTS, arrivals, log, label: 'raw floor' });
+    iterator.stop();
+    await reading;
+    return { latencies: series.samples.map((s) => s.value - s.t0), missing: series.missing };
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Series 2: one SSE client in this process. */
+async function oneClient({ server, kv, nextValue, count, log }) {
+  const arrivals = new Arrivals();
+  let snapshotRevision;
+  let lastId = -1;
+  let orderErrors = 0;
+  let lateSnapshots = 0;
+  let otherEvents = 0;
+  /** @type {() => void} */
+  let gotSnapshot = () => {};
+  const snapshot = new Promise((resolve) => (gotSnapshot = resolve));
+  const stream = await openSseStream({
+    url: `${server.url}/api/events`,
+    token: server.adminToken,
+    onEvent: ({ event, id }, at) => {
+      if (event === 'status') return;
+      if (event === 'snapshot') {
+        if (snapshotRevision === undefined) snapshotRevision = Number(id);
+        else lateSnapshots++;
+        lastId = Number(id);
+        gotSnapshot();
+        return;
+      }
+      const revision = Number(id);
+      if (!(revision > lastId)) orderErrors++;
+      lastId = revision;
+      if (event === 'put') arrivals.record(revision, at);
+      else otherEvents++;
+    },
+  });
+  const close = onCleanup(() => stream.close());
+  try {
+    let timer;
+    const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no snapshot on /api/events within 30 s')), 30_000)));
+    await Promise.race([snapshot, timeout]).finally(() => clearTimeout(timer));
+    const cpuBefore = cpuMsOf(server.pid);
+    const series = await putSeries({ kv, nextValue, count, warmup: WARMUP_PUTS, arrivals, log, label: '1 client' });
+    const cpuMs = cpuMsOf(server.pid) - cpuBefore;
+    return {
+      latencies: series.samples.map((s) => s.value - s.t0),
+      missing: series.missing,
+      checks: { snapshotRevision, orderErrors, lateSnapshots, otherEvents },
+      consoleCpuMsPerPut: cpuMs / (count + WARMUP_PUTS),
+    };
+  } finally {
+    stream.close();
+    close();
+  }
+}
+
+/**
+ * Series 3: `clients` SSE clients in a child process. Exported for ad-hoc comparisons: `server`
+ * only needs { url, adminToken, pid } of any server speaking SPEC §4 on /api/events.
+ */
+export async function fanOut({ server, kv, nextValue, clients, count, log }) {
+  const arrivals = new Arrivals();
+  const child = fork(join(import.meta.dirname, 'lib/sse-fanout-process.mjs'), [`${server.url}/api/events`, String(clients), String(OPEN_CONCURRENCY)], {
+    env: { ...process.env, BENCH_SSE_TOKEN: server.adminToken },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const unregister = onCleanup(stop);
+  /** @type {Map<string, { resolve: (msg: any) => void, reject: (err: Error) => void }>} */
+  const once = new Map();
+  /** @type {Error | undefined} */
+  let fatal;
+  let finished = false;
+  const nextMessage = (type, timeoutMs) =>
+    new Promise((resolve, reject) => {
+      if (fatal) return reject(fatal);
+      const timer = setTimeout(() => reject(new Error(`the fan-out process sent no "${type}" within ${timeoutMs} ms`)), timeoutMs);
+      const done = (fn) => (v) => {
+        clearTimeout(timer);
+        once.delete(type);
+        fn(v);
+      };
+      once.set(type, { resolve: done(resolve), reject: done(reject) });
+    });
+  const fail = (err) => {
+    fatal ??= err;
+    for (const w of [...once.values()]) w.reject(fatal);
+    arrivals.fail(fatal);
+  };
+  child.on('message', (msg) => {
+    if (msg.type === 'put') arrivals.record(msg.revision, msg);
+    else if (msg.type === 'fatal') fail(new Error(`fan-out process: ${msg.message}`));
+    else once.get(msg.type)?.resolve(msg);
+  });
+  child.once('exit', (code, signal) => {
+    if (!finished) fail(new Error(`the fan-out process exited early (code ${code}, signal ${signal})`));
+  });
+  try {
+    log(`opening ${clients} SSE streams in a separate process (${OPEN_CONCURRENCY} at a time)`);
+    const cpuBeforeOpen = cpuMsOf(server.pid);
+    const ready = await nextMessage('ready', 180_000);
+    const consoleCpuOpenMs = cpuMsOf(server.pid) - cpuBeforeOpen;
+    const memory = memoryOf(server.pid);
+    const sockets = socketCountOf(server.pid);
+    log(`${clients} streams open in ${Math.round(ready.openMs)} ms, all snapshots after ${Math.round(ready.allSnapshotsMs)} ms`);
+
+    // The two processes share the wall clock; check it with a few IPC round trips.
+    let clock = { rttMs: Infinity, offsetMs: NaN };
+    for (let i = 0; i < 7; i++) {
+      const reply = nextMessage('clock', 5_000);
+      child.send({ type: 'clock', t: now() });
+      const msg = await reply;
+      const back = now();
+      if (back - msg.t < clock.rttMs) clock = { rttMs: back - msg.t, offsetMs: msg.child - (msg.t + back) / 2 };
+    }
+
+    const cpuBefore = cpuMsOf(server.pid);
+    const series = await putSeries({ kv, nextValue, count, warmup: WARMUP_PUTS, arrivals, log, label: `${clients} clients` });
+    const consoleCpuMs = cpuMsOf(server.pid) - cpuBefore;
+    const summaryMessage = nextMessage('summary', 10_000);
+    finished = true;
+    child.send({ type: 'finish' });
+    const summary = await summaryMessage;
+
+    const perPut = series.samples.map(({ revision, t0, value }) => {
+      const times = value.times.map((t) => t - t0).sort((a, b) => a - b);
+      return { revision, first: times[0], median: summarize(times).median, last: times.at(-1), clientHandlerMs: value.handlerMs };
+    });
+    return {
+      clients,
+      perPut,
+      missing: series.missing,
+      open: { openMs: ready.openMs, allSnapshotsMs: ready.allSnapshotsMs, snapshotRevisions: ready.snapshotRevisions, consoleCpuMs: consoleCpuOpenMs },
+      consoleWithClients: { ...memory, sockets },
+      consoleCpuMsPerPut: consoleCpuMs / (count + WARMUP_PUTS),
+      clock,
+      client: summary,
+    };
+  } finally {
+    await stop();
+    unregister();
+  }
+}
+
+/**
+ * @param {{ pipes: number, puts: number, clients: number, fanoutPuts?: number, log: (line: string) => void }} options
+ *   pipes: pipes in the bucket (each new stream's snapshot); puts: N of the raw and 1-client
+ *   series; fanoutPuts: N of the fan-out series (default puts / 2)
+ */
+export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts = Math.ceil(puts / 2), log }) {
+  const startedAt = new Date().toISOString();
+  const wallStart = now();
+  const loadBefore = loads();
+  await buildIfStale();
+  const app = snapshotProductionBuild();
+  const removeApp = onCleanup(() => app.remove());
+  const storeDir = mkdtempSync(join(tmpdir(), 'pipes-bench-nats-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'pipes-bench-data-'));
+  const removeDirs = onCleanup(() => {
+    rmSync(storeDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const nats = await startNatsServer({ storeDir });
+  const stopNats = onCleanup(() => nats.stop());
+  const writer = await connect({ servers: nats.url, name: 'bench-writer' });
+  const closeWriter = onCleanup(() => writer.close());
+  /** @type {Awaited<ReturnType<typeof spawnConsole>> | undefined} */
+  let server;
+  try {
+    const kv = await new Kvm(writer).create(BUCKET, { history: HISTORY });
+    await putAll(kv, makePipes(pipeCount));
+    const value = probeValues();
+    let seq = 0;
+    const nextValue = () => value(seq++);
+    const valueBytes = Buffer.byteLength(value(0));
+
+    log(`raw floor: plain KV watch, ${puts} puts (+${WARMUP_PUTS} warm-up)`);
+    const raw = await rawFloor({ servers: nats.url, kv, nextValue, count: puts, log });
+
+    log('starting the console (next start)');
+    // BENCH_CONSOLE_CPU_PROF=<dir>: the console writes a V8 CPU profile there when it stops.
+    const profileDir = process.env.BENCH_CONSOLE_CPU_PROF;
+    const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    server = await spawnConsole(nats.url, { appDir: app.dir, env: { PIPES_DATA_DIR: dataDir }, nodeArgs });
+    await waitForList(server, pipeCount + 1); // + the probe key, written by the raw series
+
+    log(`console, 1 SSE client: ${puts} puts (+${WARMUP_PUTS} warm-up)`);
+    const one = await oneClient({ server, kv, nextValue, count: puts, log });
+
+    log(`console, ${clients} SSE clients: ${fanoutPuts} puts (+${WARMUP_PUTS} warm-up)`);
+    const fan = await fanOut({ server, kv, nextValue, clients, count: fanoutPuts, log });
+    const serverWarnings = server.linesMatching(/ (warn|error) /i);
+
+    const rawS = summarize(raw.latencies);
+    const oneS = summarize(one.latencies);
+    const firstS = summarize(fan.perPut.map((p) => p.first));
+    const medianS = summarize(fan.perPut.map((p) => p.median));
+    const lastS = summarize(fan.perPut.map((p) => p.last));
+    const handlerS = summarize(fan.perPut.map((p) => p.clientHandlerMs));
+    const c = fan.client;
+    const everyPutEverywhere =
+      fan.missing.length === 0 &&
+      c.incomplete.length === 0 &&
+      c.putsPerClient.min === c.putsPerClient.max &&
+      c.putsPerClient.min === fanoutPuts + WARMUP_PUTS &&
+      c.orderErrors === 0 &&
+      c.lateSnapshots === 0 &&
+      c.closedEarly === 0 &&
+      c.payloadMismatch === 0;
+
+    const results = {
+      benchmark: 'sse-latency',
+      startedAt,
+      durationMs: now() - wallStart,
+      machine: { node: process.version, cpus: availableParallelism(), loadavgBefore: loadBefore, loadavgAfter: loads() },
+      setup: {
+        pipes: pipeCount,
+        bucket: BUCKET,
+        probeKey: PROBE_KEY,
+        probeValueBytes: valueBytes,
+        puts,
+        fanoutPuts,
+        warmupPutsPerSeries: WARMUP_PUTS,
+        clients,
+        spacing: `next put ≥ ${INTERVAL_MS} ms after the previous one started and ≥ ${GAP_MS} ms after its last receiver got it`,
+        clock: 'performance.timeOrigin + performance.now() in both processes; t0 just before kv.put()',
+        build: { id: app.buildId, builtAt: app.builtAt },
+      },
+      rawFloor: { latencyMs: rawS, missing: raw.missing },
+      console1Client: {
+        latencyMs: oneS,
+        missing: one.missing,
+        ratioP50ToRaw: oneS.median / rawS.median,
+        meetsGoal: oneS.median <= GOAL_RATIO_1_CLIENT * rawS.median,
+        consoleCpuMsPerPut: one.consoleCpuMsPerPut,
+        checks: one.checks,
+      },
+      consoleFanOut: {
+        clients,
+        firstClientMs: firstS,
+        medianClientMs: medianS,
+        lastClientMs: lastS,
+        ratioMedianP50ToRaw: medianS.median / rawS.median,
+        ratioLastP50ToRaw: lastS.median / rawS.median,
+        meetsGoal: lastS.p99 <= GOAL_LAST_CLIENT_P99_MS,
+        everyClientGotEveryPut: everyPutEverywhere,
+        deliveries: { expected: clients * (fanoutPuts + WARMUP_PUTS), perClient: c.putsPerClient, incomplete: c.incomplete, missing: fan.missing },
+        checks: {
+          orderErrors: c.orderErrors,
+          lateSnapshots: c.lateSnapshots,
+          otherEvents: c.otherEvents,
+          closedEarly: c.closedEarly,
+          payloadMismatch: c.payloadMismatch,
+        },
+        open: fan.open,
+        console: { ...fan.consoleWithClients, cpuMsPerPut: fan.consoleCpuMsPerPut },
+        clientProcess: {
+          handlerMsPerPut: handlerS,
+          cpuMs: c.cpuMs,
+          cpuMsPerPut: (c.cpuMs.user + c.cpuMs.system) / (fanoutPuts + WARMUP_PUTS),
+          eventLoopDelayMs: c.eventLoopDelayMs,
+        },
+        clock: fan.clock,
+        perPut: fan.perPut,
+      },
+      goals: { console1ClientP50MaxRatio: GOAL_RATIO_1_CLIENT, lastClientP99MaxMs: GOAL_LAST_CLIENT_P99_MS },
+      serverWarnings,
+    };
+    for (const s of [results.rawFloor.latencyMs, results.console1Client.latencyMs]) delete s.runs;
+    for (const s of [firstS, medianS, lastS, handlerS]) delete s.runs;
+    return { name: 'sse-latency', results: rounded(results, 3), report: report(results) };
+  } finally {
+    await server?.stop();
+    await writer.close();
+    closeWriter();
+    await nats.stop();
+    stopNats();
+    rmSync(storeDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    removeDirs();
+    app.remove();
+    removeApp();
+  }
+}
+
+const f = (v) => (v === undefined || Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1));
+const x = (v) => `${v.toFixed(1)}×`;
+const x2 = (v) => `${v.toFixed(2)}×`;
+
+function report(r) {
+  const raw = r.rawFloor.latencyMs;
+  const fan = r.consoleFanOut;
+  const row = (label, s) => [label, s.n, f(s.median), f(s.p99), f(s.max), f(s.min), x(s.median / raw.median), x(s.p99 / raw.p99)];
+  const table = formatTable(
+    ['put → event received (ms)', 'N', 'p50', 'p99', 'max', 'min', 'p50 ÷ raw', 'p99 ÷ raw'],
+    [
+      row('raw nats.js KV watch (floor)', raw),
+      row('console, 1 SSE client', r.console1Client.latencyMs),
+      row(`console, ${fan.clients} clients: first client`, fan.firstClientMs),
+      row(`console, ${fan.clients} clients: median client`, fan.medianClientMs),
+      row(`console, ${fan.clients} clients: last client`, fan.lastClientMs),
+    ],
+  );
+  const c = fan.checks;
+  const d = fan.deliveries;
+  const delivered = fan.everyClientGotEveryPut
+    ? `every one of the ${fan.clients} clients received every one of the ${r.setup.fanoutPuts + r.setup.warmupPutsPerSeries} puts (incl. warm-up; ${d.expected} deliveries), in revision order, no duplicates, no extra snapshot`
+    : `NOT every client got every put: per client ${d.perClient.min}–${d.perClient.max} of ${r.setup.fanoutPuts + r.setup.warmupPutsPerSeries}, ` +
+      `${d.incomplete.length} revision(s) incomplete, ${d.missing.length} never complete, order errors ${c.orderErrors}, late snapshots ${c.lateSnapshots}, closed early ${c.closedEarly}`;
+  const ok = (b) => (b ? 'met' : 'MISSED');
+  return [
+    `SSE latency — ${r.setup.pipes} pipes in the bucket, probe value ${r.setup.probeValueBytes} B, spacing: ${r.setup.spacing}`,
+    '',
+    table,
+    '',
+    `goal console 1 client p50 ≤ ${r.goals.console1ClientP50MaxRatio}× raw p50: ${ok(r.console1Client.meetsGoal)} (${x2(r.console1Client.ratioP50ToRaw)})`,
+    `goal last of ${fan.clients} clients p99 ≤ ${r.goals.lastClientP99MaxMs} ms: ${ok(fan.meetsGoal)} (${f(fan.lastClientMs.p99)} ms)`,
+    `delivery: ${delivered}`,
+    '',
+    `opening ${fan.clients} streams: ${Math.round(fan.open.openMs)} ms to all 200s, ${Math.round(fan.open.allSnapshotsMs)} ms to all snapshots; console CPU ${Math.round(fan.open.consoleCpuMs)} ms`,
+    `console CPU per put: ${f(r.console1Client.consoleCpuMsPerPut)} ms with 1 client, ${f(fan.console.cpuMsPerPut)} ms with ${fan.clients} (/proc, 10 ms ticks, averaged)`,
+    `console with ${fan.clients} clients: RSS ${(fan.console.rssKiB / 1024).toFixed(1)} MiB, ${fan.console.sockets} open sockets`,
+    `client process (${fan.clients} clients): CPU ${f(fan.clientProcess.cpuMsPerPut)} ms per put, of it decode+parse p50 ${f(fan.clientProcess.handlerMsPerPut.median)} ms, max ${f(fan.clientProcess.handlerMsPerPut.max)} ms; ` +
+      `event-loop delay p99 ${f(fan.clientProcess.eventLoopDelayMs.p99)} ms; clock offset between processes ${f(fan.clock.offsetMs)} ms (IPC rtt ${f(fan.clock.rttMs)} ms)`,
+    `machine: ${r.machine.cpus} CPUs, load average ${r.machine.loadavgBefore.join(' ')} at start, ${r.machine.loadavgAfter.join(' ')} at end; run took ${(r.durationMs / 1000).toFixed(1)} s`,
+    ...(r.serverWarnings.length ? [`console logged ${r.serverWarnings.length} warning/error line(s); see serverWarnings in the JSON`] : []),
+  ].join('\n');
+}
