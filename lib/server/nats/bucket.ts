@@ -17,7 +17,7 @@ export type BucketWatch = AsyncIterable<WatchedChange> & { stop(): void };
 
 // A write while NATS is down rejects only after the request times out and is never replayed;
 // keep that under the API's 5 s promise.
-const WRITE_TIMEOUT_MS = 4_000;
+const WRITE_TIMEOUT_MS = 3_000;
 
 /** The pipes bucket, with app types in and out; every NATS error is mapped at this edge. */
 export class PipeBucket {

@@ -37,6 +37,10 @@ export function fromNatsError(err: unknown): unknown {
     if (err instanceof natsErrors.NoRespondersError || /stream not found/i.test(err.message)) {
       return new BucketMissingError(err.message, { cause: err });
     }
+    if (err instanceof natsErrors.TimeoutError) {
+      // The request may have reached the server: a timed-out write can still have been stored.
+      return new UnavailableError(`NATS did not answer in time (${err.message}); a write may or may not have been applied`, { cause: err });
+    }
     return new UnavailableError(`NATS is unreachable: ${err.message}`, { cause: err });
   }
   if (err instanceof Error && /stream not found/i.test(err.message)) return new BucketMissingError(err.message, { cause: err });
