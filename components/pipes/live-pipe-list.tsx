@@ -1,11 +1,12 @@
 'use client';
 
-import { useDeferredValue, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo } from 'react';
 import { useLive } from '@/components/live/live-provider';
 import { EmptyState, NoMatches } from './list/empty-state';
 import { ListSkeleton } from './list/list-skeleton';
 import { ListToolbar } from './list/list-toolbar';
-import { countInvalid, filterPipes, sortPipes } from './list/list-query';
+import { whenIdle } from './list/idle';
+import { countInvalid, filterPipes, sortPipes, warmSearchIndex } from './list/list-query';
 import { deletedRows } from './list/row-marks';
 import { useListParams } from './list/use-list-params';
 import { useRowMarks } from './list/use-row-marks';
@@ -22,6 +23,8 @@ export function LivePipeList() {
   const deferredQuery = useDeferredValue(query);
 
   const sorted = useMemo(() => sortPipes(pipes.values(), sort), [pipes, sort]);
+  // The first keystroke would otherwise lower-case every pipe's SQL at once.
+  useEffect(() => warmSearchIndex(sorted, whenIdle), [sorted]);
   const ghosts = useMemo(() => deletedRows(marks, pipes), [marks, pipes]);
   // Deleted pipes stay in place for a moment; few, so re-sorting the merged list is cheap.
   const rows = useMemo(() => (ghosts.length === 0 ? sorted : sortPipes([...sorted, ...ghosts], sort)), [sorted, ghosts, sort]);

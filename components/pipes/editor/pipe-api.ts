@@ -54,7 +54,7 @@ async function send(url: string, init: RequestInit): Promise<WriteResult> {
     case 412:
       return { kind: 'conflict', current: body.current ?? null, message };
     case 503:
-      return { kind: 'unavailable', message: `Not saved: ${message}. Your draft is kept; the editor shows any change that did land.` };
+      return { kind: 'unavailable', message: `Save failed: ${message}. Your draft is kept; the editor shows any change that did land.` };
     default:
       return { kind: 'failed', message };
   }
