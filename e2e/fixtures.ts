@@ -1,4 +1,4 @@
-import { test as base, type BrowserContextOptions } from '@playwright/test';
+import { test as base, type BrowserContext, type BrowserContextOptions, type Page } from '@playwright/test';
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_NATS_URL, e2eEnv } from './env';
@@ -6,6 +6,15 @@ import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_NATS_URL, e2eEnv } from './env';
 export { expect } from '@playwright/test';
 
 export const BUCKET = 'WAVEHOUSE_PIPES';
+
+type TestFixtures = {
+  /**
+   * Another signed-in admin: a page in a fresh browser context (another person at another
+   * browser, own localStorage and own live connection). Context options such as `colorScheme`
+   * may be given; every context opened this way is closed when the test ends.
+   */
+  newAdminPage: (options?: BrowserContextOptions) => Promise<Page>;
+};
 
 type WorkerFixtures = {
   /** The pipes bucket through a raw NATS client: another writer, as WaveHouse itself would be. */
@@ -16,10 +25,19 @@ type WorkerFixtures = {
 
 // Fixture functions take `provide`, not `use`: the React hooks lint rule would take Playwright's
 // `use` for a hook. Their first parameter must be an object pattern, even an empty one.
-export const test = base.extend<object, WorkerFixtures>({
+export const test = base.extend<TestFixtures, WorkerFixtures>({
   // Known only once global-setup has started the console, so not in playwright.config.ts.
   baseURL: async ({}, provide) => provide(e2eEnv(E2E_BASE_URL)),
   storageState: async ({ adminSession }, provide) => provide(adminSession),
+  newAdminPage: async ({ browser, adminSession, baseURL }, provide) => {
+    const contexts: BrowserContext[] = [];
+    await provide(async (options = {}) => {
+      const context = await browser.newContext({ baseURL, storageState: adminSession, ...options });
+      contexts.push(context);
+      return context.newPage();
+    });
+    for (const context of contexts) await context.close();
+  },
   adminSession: [
     async ({ playwright }, provide) => {
       const api = await playwright.request.newContext({ baseURL: e2eEnv(E2E_BASE_URL) });

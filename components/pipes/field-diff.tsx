@@ -27,9 +27,9 @@ function LineDiff({ lines }: { lines: TextChange[] }) {
           key={i}
           className={
             line.op === 'add'
-              ? 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200'
+              ? 'bg-emerald-100 text-emerald-900 dark:bg-emerald-950/70 dark:text-emerald-100'
               : line.op === 'del'
-                ? 'bg-red-100 text-red-900 line-through decoration-red-400/60 dark:bg-red-950 dark:text-red-200'
+                ? 'bg-red-100 text-red-900 dark:bg-red-950/70 dark:text-red-100'
                 : 'text-zinc-600 dark:text-zinc-400'
           }
         >

@@ -45,7 +45,8 @@ export type EditorAction =
 
 export function initialEditorState(key: string | null): EditorState {
   return {
-    phase: key === null ? 'ready' : 'loading',
+    // A new pipe waits for the live snapshot too: that is when its draft is read back.
+    phase: 'loading',
     key,
     base: null,
     form: key === null ? emptyForm() : { ...emptyForm(), name: key },
@@ -103,7 +104,8 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       const base = state.base?.value ?? { name: theirs.value.name, sql: '' };
       const { merged, conflicts } = mergePipes(base, mine.pipe, theirs.value, `theirs (revision ${theirs.revision})`);
       // The merge result is new unsaved text on top of theirs: the next save is CAS against theirs.
-      return { ...state, base: theirs, form: formFromPipe(merged), newer: undefined, conflicts, notice: undefined };
+      const notice = `Merged with revision ${theirs.revision}: check the result, then save.`;
+      return { ...state, base: theirs, form: formFromPipe(merged), newer: undefined, conflicts, notice };
     }
     case 'dismiss-notice':
       return { ...state, notice: undefined };
@@ -116,7 +118,7 @@ function open(state: EditorState, entry: Entry | undefined, draft: EditorDraft |
     const opened = { ...state, phase: 'ready' as const, base: draft.base, form: draft.form, notice: 'Unsaved edits restored from this browser.' };
     return follow(opened, entry);
   }
-  if (!entry) return { ...state, phase: 'missing' };
+  if (!entry) return { ...state, phase: state.key === null ? 'ready' : 'missing' };
   return { ...state, phase: 'ready', base: entry, form: formOf(entry, state.key) };
 }
 

@@ -17,7 +17,8 @@ type Props = {
   readOnly?: boolean;
 };
 
-const input = 'w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900';
+const input =
+  'w-full rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm outline-none focus-visible:ring-2 focus-visible:ring-teal-600 read-only:bg-zinc-50 read-only:text-zinc-600 dark:border-zinc-700 dark:bg-zinc-900 dark:read-only:bg-zinc-900/40 dark:read-only:text-zinc-400';
 const label = 'mb-1 block text-sm font-medium';
 
 /** Name, SQL, description, parameters, allowed roles, and the fields the console keeps untouched. */

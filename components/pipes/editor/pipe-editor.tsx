@@ -30,7 +30,8 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
   const { save } = model;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+      // CodeMirror handles it inside the SQL field and marks the event handled.
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's' && !e.defaultPrevented) {
         e.preventDefault();
         save();
       }
@@ -62,12 +63,12 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
         {dirty && <Badge tone="amber">unsaved edits</Badge>}
         {readOnly && <Badge>read-only</Badge>}
         <div className={`ml-auto flex gap-2 ${readOnly ? 'hidden' : ''}`}>
-          {pipeKey !== null && state.base && newer?.entry !== null && (
+          {pipeKey !== null && state.base && !newer && (
             <Button variant="danger" onClick={() => setConfirming(true)} disabled={busy}>
               Delete
             </Button>
           )}
-          <Button variant="primary" onClick={model.save} disabled={busy || (!dirty && newer?.entry !== null && state.base !== null)} title="Save (Ctrl+S)">
+          <Button variant="primary" onClick={model.save} disabled={busy || Boolean(newer?.entry) || (!dirty && !newer && state.base !== null)} title="Save (Ctrl+S)">
             {busy ? 'Saving…' : 'Save'}
           </Button>
         </div>

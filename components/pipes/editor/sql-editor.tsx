@@ -33,7 +33,7 @@ const placeholderMarks = ViewPlugin.fromClass(
 const theme = EditorView.theme({
   '&': { fontSize: '13px', border: '1px solid var(--editor-border)', borderRadius: '6px', backgroundColor: 'var(--editor-bg)' },
   '&.cm-focused': { outline: '2px solid var(--editor-focus)', outlineOffset: '1px' },
-  '.cm-scroller': { fontFamily: 'var(--font-mono-stack)', minHeight: '14rem' },
+  '.cm-scroller': { fontFamily: 'var(--font-mono-stack)', minHeight: '8rem' },
   '.cm-gutters': { backgroundColor: 'var(--editor-gutter)', borderRight: '1px solid var(--editor-border)' },
   '.cm-pipe-placeholder': { backgroundColor: 'var(--editor-placeholder)', borderRadius: '3px' },
   '.cm-content': { caretColor: 'currentColor' },

@@ -1,0 +1,92 @@
+// What the editor and list specs share: locators by accessible name, typing into CodeMirror,
+// and the KV reads that say what a test really left in the bucket.
+import type { KV } from '@nats-io/kv';
+import type { Locator, Page, TestInfo } from '@playwright/test';
+import { expect } from './fixtures';
+
+/** A pipe as WaveHouse stores it (SPEC §1). */
+export type StoredPipe = {
+  name: string;
+  sql: string;
+  description?: string;
+  parameters?: Array<{ name: string; type: string; required?: boolean; default?: unknown }>;
+  allowed_roles?: string[];
+  [field: string]: unknown;
+};
+
+/** The header's connection badge once the tab's EventSource has applied its snapshot. */
+export const liveBadge = (page: Page): Locator => page.locator('[role="status"][data-connection="live"]');
+
+/** CodeMirror's contenteditable, labelled "SQL". */
+export const sqlBox = (page: Page): Locator => page.getByRole('textbox', { name: 'SQL' });
+export const nameField = (page: Page): Locator => page.getByLabel('Name', { exact: true });
+export const descriptionField = (page: Page): Locator => page.getByLabel('Description', { exact: true });
+/** The editor's one-line notice ("Updated to revision 7 by external."), a polite status. */
+export const editorNotice = (page: Page): Locator =>
+  page.getByRole('status').filter({ hasText: /^(Updated to revision|Saved as revision|Unsaved edits restored)/ });
+export const conflictBanner = (page: Page): Locator => page.getByRole('alert', { name: 'Newer version' });
+export const deletedBanner = (page: Page): Locator => page.getByRole('alert', { name: 'Pipe deleted' });
+export const unsavedBadge = (page: Page): Locator => page.getByText('unsaved edits', { exact: true });
+
+/** The SQL the editor shows, line breaks included (CodeMirror renders one element per line). */
+export async function sqlText(page: Page): Promise<string> {
+  return sqlBox(page).evaluate((el) => Array.from(el.querySelectorAll('.cm-line'), (line) => line.textContent ?? '').join('\n'));
+}
+
+export async function expectSql(page: Page, sql: string, timeout = 10_000): Promise<void> {
+  await expect.poll(() => sqlText(page), { timeout, message: 'the SQL editor shows the expected text' }).toBe(sql);
+}
+
+/**
+ * Replaces the SQL the way a user does: focus, select all, type. insertText sends the text as
+ * one input (no key events), so CodeMirror's auto-closed brackets and completion popup cannot
+ * add or swallow characters.
+ */
+export async function replaceSql(page: Page, sql: string): Promise<void> {
+  await sqlBox(page).click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(sql);
+  await expectSql(page, sql);
+}
+
+/** Opens a pipe's editor and waits until it shows the stored SQL over a live connection. */
+export async function openEditor(page: Page, key: string, sql: string): Promise<void> {
+  await page.goto(`/pipes/${encodeURIComponent(key)}`);
+  await expect(liveBadge(page)).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByRole('heading', { name: key, exact: true })).toBeVisible();
+  await expectSql(page, sql);
+}
+
+/** Puts a pipe straight into KV (the external writer) and returns its revision. */
+export async function putPipe(kv: KV, key: string, pipe: Omit<StoredPipe, 'name'> & { name?: string }): Promise<number> {
+  return kv.put(key, JSON.stringify({ name: key, ...pipe }));
+}
+
+/** What the bucket holds for a key now: revision, operation and, for a put, the parsed value. */
+export async function stored(kv: KV, key: string): Promise<{ revision: number; operation: string; value: StoredPipe | undefined; raw: string }> {
+  const entry = await kv.get(key);
+  if (!entry) return { revision: 0, operation: 'NONE', value: undefined, raw: '' };
+  const raw = entry.operation === 'PUT' ? entry.string() : '';
+  let value: StoredPipe | undefined;
+  try {
+    value = raw ? (JSON.parse(raw) as StoredPipe) : undefined;
+  } catch {
+    value = undefined;
+  }
+  return { revision: entry.revision, operation: entry.operation, value, raw };
+}
+
+/** Waits until the key's revision in KV is above `after`, and returns what is stored then. */
+export async function storedAfter(kv: KV, key: string, after: number, timeout = 10_000): ReturnType<typeof stored> {
+  await expect.poll(async () => (await stored(kv, key)).revision, { timeout, message: `a write to ${key} after revision ${after}` }).toBeGreaterThan(after);
+  return stored(kv, key);
+}
+
+/** A screenshot kept as an artifact of the test (in its output folder and in the report). */
+export async function keepScreenshot(target: Page | Locator, testInfo: TestInfo, name: string): Promise<string> {
+  const file = testInfo.outputPath(`${name}.png`);
+  if ('goto' in target) await target.screenshot({ path: file, animations: 'disabled', fullPage: true });
+  else await target.screenshot({ path: file, animations: 'disabled' });
+  await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  return file;
+}
