@@ -1,5 +1,6 @@
 'use client';
 
+import { memo } from 'react';
 import type { Entry } from '@/lib/pipes/entry';
 import { PipeRow } from './list/pipe-row';
 import type { RowMark } from './list/row-marks';
@@ -13,8 +14,11 @@ export const VIRTUALIZE_ABOVE = 300;
 
 const th = 'py-2 pr-3 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400';
 
-/** The pipe list as a table; user text is rendered as text, never as HTML. */
-export function PipeTable({ rows, marks }: { rows: readonly Entry[]; marks: ReadonlyMap<string, RowMark> }) {
+/**
+ * The pipe list as a table; user text is rendered as text, never as HTML. Memoised: a keystroke
+ * in the search re-renders the toolbar at once and this only when the filtered rows change.
+ */
+export const PipeTable = memo(function PipeTable({ rows, marks }: { rows: readonly Entry[]; marks: ReadonlyMap<string, RowMark> }) {
   return (
     <div className="overflow-clip rounded-md border border-zinc-200 dark:border-zinc-800">
       <table className="w-full table-fixed border-collapse text-sm">
@@ -25,7 +29,7 @@ export function PipeTable({ rows, marks }: { rows: readonly Entry[]; marks: Read
           <col className="w-20" />
           <col className="hidden w-36 sm:table-column" />
         </colgroup>
-        <thead className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50/95 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/95">
+        <thead className="sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900">
           <tr>
             <th scope="col" className={`${th} pl-3`}>
               Name
@@ -56,4 +60,4 @@ export function PipeTable({ rows, marks }: { rows: readonly Entry[]; marks: Read
       </table>
     </div>
   );
-}
+});

@@ -1,0 +1,23 @@
+// The field diff of one received change against the value it replaced, computed once per
+// change (the feed re-renders on every arrival; the changes themselves never change).
+import type { ReceivedChange } from '@/lib/live/reducer';
+import { diffPipes, type FieldChange } from '@/lib/pipes/diff';
+import { isDeleteMarker } from '@/lib/pipes/entry';
+
+const diffs = new WeakMap<ReceivedChange, FieldChange[]>();
+
+export function changeDiff(item: ReceivedChange): FieldChange[] {
+  let changes = diffs.get(item);
+  if (changes === undefined) {
+    const after = isDeleteMarker(item.change) ? null : item.change.value;
+    changes = diffPipes(item.previous?.value ?? null, after);
+    diffs.set(item, changes);
+  }
+  return changes;
+}
+
+/** "sql, description" — the fields a change touched, for the collapsed row. */
+export function changedFields(changes: readonly FieldChange[], max = 4): string {
+  const names = changes.map((c) => c.field);
+  return names.length > max ? `${names.slice(0, max).join(', ')} +${names.length - max} more` : names.join(', ');
+}
