@@ -1,7 +1,6 @@
 import 'server-only';
 
-/** One change as its SSE frame, UTF-8 encoded once and shared by every client. */
-export type Frame = { revision: number; data: Uint8Array };
+export type Frame = { revision: number; text: string; bytes: number };
 
 /**
  * The most recent encoded change frames, bounded by count and bytes, so a reconnecting client
@@ -30,11 +29,11 @@ export class ChangeRing {
 
   push(frame: Frame): void {
     this.frames.push(frame);
-    this.bytes += frame.data.byteLength;
+    this.bytes += frame.bytes;
     this.head = frame.revision;
     while (this.length > 0 && (this.length > this.maxEvents || this.bytes > this.maxBytes)) {
       const old = this.frames[this.start++]!;
-      this.bytes -= old.data.byteLength;
+      this.bytes -= old.bytes;
       this.floor = old.revision;
     }
     // Compact now and then instead of shifting on every eviction.

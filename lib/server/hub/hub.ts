@@ -23,9 +23,9 @@ export type HubStatus = {
 
 /** What listeners get; `frame` is the event already encoded for SSE, once for all clients. */
 export type HubEvent =
-  | { type: 'change'; change: Change; frame: Uint8Array }
+  | { type: 'change'; change: Change; frame: string }
   | { type: 'snapshot'; snapshot: Snapshot; reason: 'initial' | 'recreated' }
-  | { type: 'status'; status: HubStatus; frame: Uint8Array };
+  | { type: 'status'; status: HubStatus; frame: string };
 
 export type HubSettings = Pick<Config, 'nats' | 'bucket' | 'history'> & { live?: Pick<Config['live'], 'ringEvents' | 'ringBytes'> };
 
@@ -34,8 +34,6 @@ export type HubListener = (event: HubEvent) => void;
 // How often the stream is checked for a recreated bucket or a stalled watch, in case an
 // advisory was missed (the watch's own heartbeat is 30 s).
 const STREAM_CHECK_MS = 5_000;
-
-const utf8 = new TextEncoder();
 
 // nats-server 2.9 announces a stream deleted before it has removed the stream's files: a stream
 // created again under the same name at once (on the advisory) loses its files to that removal —
@@ -52,7 +50,7 @@ export class Hub {
   private readonly listeners = new Set<HubListener>();
   private readonly actors = new ActorLedger();
   private readonly ring: ChangeRing;
-  private snapshotFrameCache: { snapshot: Snapshot; frame: Uint8Array } | undefined;
+  private snapshotFrameCache: { snapshot: Snapshot; frame: string } | undefined;
   private link: NatsLink | undefined;
   private bucket: PipeBucket | undefined;
   private loop: WatchLoop | undefined;
@@ -94,10 +92,10 @@ export class Hub {
   }
 
   /** The current snapshot as one SSE frame, encoded once per revision for every client. */
-  snapshotFrame(): Uint8Array {
+  snapshotFrame(): string {
     const snapshot = this.cache.snapshot();
     if (this.snapshotFrameCache?.snapshot !== snapshot) {
-      this.snapshotFrameCache = { snapshot, frame: utf8.encode(encodeEvent('snapshot', JSON.stringify(snapshot), snapshot.revision)) };
+      this.snapshotFrameCache = { snapshot, frame: encodeEvent('snapshot', JSON.stringify(snapshot), snapshot.revision) };
     }
     return this.snapshotFrameCache.frame;
   }
@@ -108,8 +106,8 @@ export class Hub {
   }
 
   /** The current link status as an SSE `status` frame. */
-  statusFrame(): Uint8Array {
-    return utf8.encode(encodeEvent('status', JSON.stringify(this.statusData())));
+  statusFrame(): string {
+    return encodeEvent('status', JSON.stringify(this.statusData()));
   }
 
   get(key: string): Entry | undefined {
@@ -251,9 +249,9 @@ export class Hub {
     const labelled = this.actors.label(change);
     if (!this.cache.apply(labelled)) return;
     if (labelled.operation === 'PUT') this.warnIfInvalid(labelled);
-    const frame = utf8.encode(encodeEvent(labelled.operation === 'PUT' ? 'put' : 'delete', JSON.stringify(labelled), labelled.revision));
-    this.ring.push({ revision: labelled.revision, data: frame });
-    this.emit({ type: 'change', change: labelled, frame });
+    const text = encodeEvent(labelled.operation === 'PUT' ? 'put' : 'delete', JSON.stringify(labelled), labelled.revision);
+    this.ring.push({ revision: labelled.revision, text, bytes: Buffer.byteLength(text) });
+    this.emit({ type: 'change', change: labelled, frame: text });
     this.settle();
   }
 

@@ -11,9 +11,8 @@ export type EventStreamOptions = {
   signal: AbortSignal;
 };
 
+const RETRY_MS = 1_000;
 const utf8 = new TextEncoder();
-const RETRY = utf8.encode(encodeRetry(1_000));
-const PING = utf8.encode(encodeComment('ping'));
 
 /**
  * One client's SSE stream (SPEC §4): a `retry` hint, then either the changes after its
@@ -30,18 +29,17 @@ export function createEventStream(hub: Hub, options: EventStreamOptions): Readab
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        // Frames come encoded from the hub, one buffer shared by every client.
-        const send = (bytes: Uint8Array) => controller.enqueue(bytes);
+        const send = (text: string) => controller.enqueue(utf8.encode(text));
         const sendSnapshot = () => {
           send(hub.snapshotFrame());
           sent = hub.snapshot().revision;
         };
 
-        send(RETRY);
+        send(encodeRetry(RETRY_MS));
         send(hub.statusFrame());
         const resume = options.lastEventId === undefined ? undefined : hub.changesSince(options.lastEventId);
         if (resume) {
-          for (const frame of resume) send(frame.data);
+          for (const frame of resume) send(frame.text);
           sent = resume.at(-1)?.revision ?? options.lastEventId!;
         } else if (hub.status().ready) {
           sendSnapshot();
@@ -65,7 +63,7 @@ export function createEventStream(hub: Hub, options: EventStreamOptions): Readab
         };
         const unsubscribe = hub.subscribe(onEvent);
         const ping = setInterval(() => {
-          if ((controller.desiredSize ?? 0) > 0) send(PING);
+          if ((controller.desiredSize ?? 0) > 0) send(encodeComment('ping'));
         }, options.pingMs);
         const onAbort = () => {
           cleanup();
