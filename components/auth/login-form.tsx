@@ -3,9 +3,18 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 
-/** Only same-site paths: `next` comes from the URL and must not send the user elsewhere. */
+/**
+ * Only same-origin paths: `next` comes from the URL and must not send the user elsewhere. Checked
+ * as the browser will resolve it, since `/\\host` and `/<tab>/host` also lead off-site.
+ */
 function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  if (!next || !next.startsWith('/')) return '/';
+  try {
+    const url = new URL(next, window.location.origin);
+    return url.origin === window.location.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
 }
 
 /**

@@ -12,9 +12,17 @@ export const CREATABLE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 const LEGAL_CHAR = /[-/_=.a-zA-Z0-9]/;
 
+/**
+ * Longest key the console reads or writes. The key goes into the subject of a publish, and
+ * nats-server closes a connection whose protocol line exceeds its max_control_line (4 KiB by
+ * default): a longer key would drop the console's connection instead of being refused.
+ */
+export const MAX_KEY_LENGTH = 1024;
+
 /** null when `key` is usable as a NATS KV key, else why not, safe to show as-is. */
 export function keyProblem(key: string): string | null {
   if (key === '') return 'key must not be empty';
+  if (key.length > MAX_KEY_LENGTH) return `key must be at most ${MAX_KEY_LENGTH} characters, got ${key.length}`;
   const bad = [...new Set(Array.from(key).filter((c) => !LEGAL_CHAR.test(c)))];
   if (bad.length > 0) {
     const shown = bad.slice(0, 10).map(showChar).join(', ');

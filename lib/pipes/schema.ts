@@ -3,6 +3,12 @@
 // WaveHouse itself would write, and nothing another writer put there is ever dropped.
 import { z } from 'zod';
 
+// Zod's JIT probes for eval with Function(""); the pages' CSP has no 'unsafe-eval', so in the
+// browser that probe is a CSP violation (and a console error) on every page that validates a
+// pipe. The interpreter is plenty there; the server keeps the JIT (it validates every entry of
+// the bucket at start). Set before any schema below is built.
+z.config({ jitless: typeof window !== 'undefined' });
+
 export const PARAM_TYPES = ['', 'string', 'number', 'boolean', 'array'] as const;
 export const ParamTypeSchema = z.enum(PARAM_TYPES, {
   error: `must be one of ${PARAM_TYPES.map((t) => JSON.stringify(t)).join(', ')}`,
@@ -57,7 +63,32 @@ export type Pipe = z.infer<typeof PipeSchema>;
 
 export type Issue = { path: string; message: string };
 
+/**
+ * Deepest nesting of arrays and objects accepted in a pipe (real ones nest a few levels). Deeper
+ * values overflow the stack of the recursive validators and encoders (JSON.stringify included),
+ * which would turn one such value into a 500 on every list or stream that carries it.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** Whether the JSON text `text` nests arrays and objects deeper than `max` (string contents skipped). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 export function parseStoredPipe(text: string): { ok: true; value: Pipe } | { ok: false; message: string } {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, message: `value nests deeper than ${MAX_JSON_DEPTH} levels` };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,4 +1,5 @@
 import 'server-only';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '@/lib/pipes/schema';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '@/lib/server/errors';
 import type { Precondition } from '@/lib/server/store';
 
@@ -25,8 +26,17 @@ export async function readJsonBody(request: Request): Promise<unknown> {
     }
     chunks.push(chunk.value);
   }
-  const text = new TextDecoder().decode(Buffer.concat(chunks));
+  let text: string;
+  try {
+    // Strict, as for stored values: a bad byte must not silently become U+FFFD in a pipe.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new BadRequestError('the body is not valid UTF-8', [{ path: '', message: 'invalid UTF-8' }]);
+  }
   if (text.trim() === '') throw new BadRequestError('the body is empty; send the pipe as JSON');
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new BadRequestError(`the body nests deeper than ${MAX_JSON_DEPTH} levels`, [{ path: '', message: 'nested too deeply' }]);
+  }
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -1,0 +1,524 @@
+// Bad requests against the production server (`next start`) and a real nats-server: one table,
+// each row a request an admin (or a script with the admin token) could send by mistake or on
+// purpose, with the status it must get and, where the API answers it, the error's shape. Every
+// row must leave the bucket untouched (its last revision is read before and after); at the end,
+// the bucket holds exactly the keys the positive controls wrote, and the console is healthy.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { assertFreshBuild } from '../support/build';
+import { startConsole, type TestConsole } from '../support/console';
+import { disposeAll } from '../support/dispose';
+import { lastRevision, openRawClient, type RawClient } from '../support/kv';
+import { startTestNats, type TestNats } from '../support/nats';
+import { waitFor } from '../support/poll';
+import { rawRequest, type RawBody } from '../support/raw-http';
+
+const ADMIN_TOKEN = 'bad-input-admin-token';
+const MIB = 1024 * 1024;
+/** nats-server's default max_payload; the test server runs with the default. */
+const NATS_MAX_PAYLOAD = MIB;
+
+/** Written before the table; precondition rows run against it. */
+const EXISTING = 'bad_input_existing';
+/** Every PUT row of the table targets this key, which must never come to exist. */
+const TARGET = 'bad_input_target';
+/** The keys this file writes on purpose (positive controls included). */
+const DELIBERATE = new Set([EXISTING, 'team/reports.daily', 'a=b-c_d.e', 'k'.repeat(1024), 'external_deep']);
+
+let nats: TestNats;
+let raw: RawClient;
+let app: TestConsole;
+let existingRevision: number;
+
+beforeAll(async () => {
+  await assertFreshBuild();
+  nats = await startTestNats();
+  raw = await openRawClient(nats.url);
+  app = await startConsole(nats.url, {
+    env: { PIPES_ADMIN_TOKEN: ADMIN_TOKEN, PIPES_VIEWER_TOKEN: '', PIPES_JWT_SECRET: '' },
+  });
+  const res = await send({ path: `/api/pipes/${EXISTING}`, headers: { 'if-match': undefined, 'if-none-match': '*' }, body: '{"sql":"SELECT 1"}' });
+  expect(res.status).toBe(200);
+  existingRevision = Number(JSON.parse(res.body).revision);
+});
+
+afterAll(() => disposeAll(app && (() => app.stop()), raw && (() => raw.close()), nats && (() => nats.dispose())));
+
+// ---------------------------------------------------------------------------------------------
+
+type Shape =
+  /** `{ error }` */
+  | 'error'
+  /** `{ error, issues: [{ path, message }] }`, with these paths among the issues, and a message matching `message`. */
+  | { issues: string[]; message?: RegExp }
+  /** `{ error, current }` of a failed precondition, `current` being the entry at `key`. */
+  | { current: string }
+  /** Next answers before any route: a status, no API body. */
+  | 'none';
+
+type Row = {
+  name: string;
+  method?: string;
+  /** Sent as given (already percent-encoded). */
+  path?: string;
+  /** Merged over the defaults: admin bearer, JSON content type, If-Match: *. */
+  headers?: Record<string, string | undefined>;
+  body?: RawBody;
+  /** Over a raw socket of its own, for what fetch would normalise or refuse to send, and for bodies the server stops reading. */
+  raw?: boolean;
+  /** Expected status, or the statuses allowed where the server's answer is not ours to choose. */
+  status: number | number[];
+  shape?: Shape;
+  /** The error message should match. */
+  message?: RegExp;
+};
+
+type Answer = { status: number; headers: Record<string, string>; body: string };
+
+const DEFAULT_HEADERS = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'if-match': '*' };
+
+async function send(row: Pick<Row, 'method' | 'path' | 'headers' | 'body' | 'raw'>): Promise<Answer> {
+  const method = row.method ?? 'PUT';
+  const urlPath = row.path ?? `/api/pipes/${TARGET}`;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...DEFAULT_HEADERS, ...row.headers })) if (v !== undefined) headers[k] = v;
+  const body = row.body;
+  if (row.raw || (typeof body === 'object' && !Buffer.isBuffer(body))) {
+    // Its own connection: fetch would reuse one the server may still be reading a refused body on.
+    const head = [`${method} ${urlPath} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    if (!('content-length' in headers) && (typeof body === 'string' || Buffer.isBuffer(body))) head.push(`Content-Length: ${Buffer.byteLength(body)}`);
+    return rawRequest(app.url, head, body);
+  }
+  const res = await fetch(`${app.url}${urlPath}`, { method, headers, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body, redirect: 'manual' });
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+}
+
+const pipePath = (encodedKey: string, suffix = '') => `/api/pipes/${encodedKey}${suffix}`;
+const json = (value: unknown) => JSON.stringify(value);
+const valid = (extra: Record<string, unknown> = {}) => json({ sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 'string' }], ...extra });
+/** A JSON body of exactly `bytes` bytes: one SQL string padded to size. */
+function bodyOfSize(bytes: number, filler = 'x'): string {
+  const head = '{"sql":"SELECT \'';
+  const tail = '\'"}';
+  return head + filler.repeat(bytes - head.length - tail.length) + tail;
+}
+const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+// ---------------------------------------------------------------------------------------------
+// The table.
+
+const invalidJson = /not valid JSON/;
+const JSON_ISSUE = { issues: [''] };
+
+const MALFORMED_JSON: [string, string][] = [
+  ['a lone opening brace', '{'],
+  ['a lone closing brace', '}'],
+  ['a lone opening bracket', '['],
+  ['a member without a value', '{"sql":}'],
+  ['a member without a colon', '{"sql" "SELECT 1"}'],
+  ['an unterminated object', '{"sql":"SELECT 1"'],
+  ['an unterminated string', '{"sql":"SELECT 1}'],
+  ['a trailing comma', '{"sql":"SELECT 1",}'],
+  ['a double comma', '{"sql":"SELECT 1",,"description":"d"}'],
+  ['an object holding only a comma', '{,}'],
+  ['a mismatched closing bracket', '{"sql":"SELECT 1"]'],
+  ['single-quoted strings', "{'sql':'SELECT 1'}"],
+  ['an unquoted member name', '{sql:"SELECT 1"}'],
+  ['text after the value', '{"sql":"SELECT 1"} trailing'],
+  ['two values in a row', '{"sql":"SELECT 1"}{"sql":"SELECT 2"}'],
+  ['a raw control character in a string', '{"sql":"SELECT\u0001 1"}'],
+  ['a raw line break in a string', '{"sql":"SELECT\n1"}'],
+  ['a truncated \\u escape', '{"sql":"\\u12"}'],
+  ['an unknown escape', '{"sql":"\\q"}'],
+  ['NaN', '{"sql":NaN}'],
+  ['Infinity', '{"sql":Infinity}'],
+  ['undefined', '{"sql":undefined}'],
+  ['a block comment', '{"sql":"SELECT 1" /* comment */}'],
+  ['a line comment', '// comment\n{"sql":"SELECT 1"}'],
+  ['a number with a leading zero', '{"sql":"SELECT 1","n":01}'],
+  ['a number starting with a dot', '{"sql":"SELECT 1","n":.5}'],
+  ['a number ending with a dot', '{"sql":"SELECT 1","n":1.}'],
+  ['a number with a plus sign', '{"sql":"SELECT 1","n":+1}'],
+  ['a hexadecimal number', '{"sql":"SELECT 1","n":0x10}'],
+  ['a truncated null', 'nul'],
+  ['a truncated true', 'tru'],
+  ['plain SQL instead of JSON', 'SELECT 1'],
+  ['XML', '<pipe><sql>SELECT 1</sql></pipe>'],
+  ['a NUL byte alone', '\u0000'],
+];
+
+const NON_OBJECTS: [string, string, RegExp][] = [
+  ['an empty array', '[]', /an array/],
+  ['an array holding a pipe', '[{"sql":"SELECT 1"}]', /an array/],
+  ['a string', '"SELECT 1"', /a string/],
+  ['a number', '42', /a number/],
+  ['a negative zero', '-0', /a number/],
+  ['a number too large for a double', '1e400', /a number/],
+  ['null', 'null', /null/],
+  ['true', 'true', /a boolean/],
+  ['false', 'false', /a boolean/],
+];
+
+const BAD_KEYS: [string, string, RegExp][] = [
+  ['a leading dot', '.a', /start or end with '\.'/],
+  ['a trailing dot', 'a.', /start or end with '\.'/],
+  ['a percent-encoded leading dot', '%2Ea', /start or end with '\.'/],
+  ['a double dot inside', 'a..b', /'\.\.'/],
+  ['a space', 'a%20b', /not allow/],
+  ['a leading space', '%20a', /not allow/],
+  ['the * wildcard', '*', /not allow: "\*"/],
+  ['the > wildcard', '%3E', /not allow: ">"/],
+  ['a wildcard token after a dot', 'a.%3E', /not allow: ">"/],
+  ['a * inside', 'a*b', /not allow: "\*"/],
+  ['an accented letter', 'caf%C3%A9', /not allow: "é"/],
+  ['CJK characters', '%E6%97%A5%E6%9C%AC', /not allow/],
+  ['an emoji', '%F0%9F%92%A9', /not allow/],
+  ['a NUL (%00)', 'a%00b', /\\u0000/],
+  ['a line feed (%0A)', 'a%0Ab', /\\u000a/],
+  ['a carriage return (%0D)', 'a%0Db', /\\u000d/],
+  ['a tab (%09)', 'a%09b', /\\u0009/],
+  ['DEL (%7F)', 'a%7Fb', /\\u007f/],
+  ['a right-to-left override', 'a%E2%80%AEb', /\\u202e/],
+  ['a zero-width space', 'a%E2%80%8Bb', /\\u200b/],
+  ['..%2F..%2Fetc', '..%2F..%2Fetc', /'\.'/],
+  ['..%2F..%2Fetc%2Fpasswd', '..%2F..%2Fetc%2Fpasswd', /'\.'/],
+  ['a%2F..%2Fb', 'a%2F..%2Fb', /'\.\.'/],
+  ['a double-encoded %2E%2E', '%252E%252E', /not allow: "%"/],
+  ['a literal percent sign', 'a%25b', /not allow: "%"/],
+  ['a #', 'a%23b', /not allow: "#"/],
+  ['a ?', 'a%3Fb', /not allow: "\?"/],
+  ['a backslash', 'a%5Cb', /not allow/],
+  ['..%5C..%5Cwindows', '..%5C..%5Cwindows', /not allow/],
+  ['a colon', 'a:b', /not allow: ":"/],
+  ['a comma', 'a,b', /not allow: ","/],
+  ['a double quote', 'a%22b', /not allow/],
+  ['a single quote', "a'b", /not allow/],
+  ['a dollar sign', 'a$b', /not allow: "\$"/],
+  ['an HTML tag', '%3Cscript%3Ealert(1)%3C%2Fscript%3E', /not allow/],
+  ['a key over 1024 characters', 'k'.repeat(1025), /at most 1024/],
+  // nats-server closes a connection whose protocol line passes 4 KiB: this must be refused first.
+  ['a key of 5000 characters', 'k'.repeat(5000), /at most 1024/],
+];
+
+const schemaRow = (name: string, body: unknown, paths: string[]): Row => ({
+  name: `schema: ${name}`,
+  body: typeof body === 'string' ? body : json(body),
+  status: 400,
+  shape: { issues: paths },
+  message: /invalid pipe/,
+});
+
+const ROWS: Row[] = [
+  // Malformed JSON bodies.
+  ...MALFORMED_JSON.map(([name, body]): Row => ({ name: `malformed JSON: ${name}`, body, status: 400, shape: JSON_ISSUE, message: invalidJson })),
+  {
+    name: 'malformed JSON: invalid UTF-8 bytes in a string',
+    body: Buffer.concat([Buffer.from('{"sql":"SELECT \''), Buffer.from([0xff, 0xfe, 0xc0]), Buffer.from('\'"}')]),
+    status: 400,
+    shape: JSON_ISSUE,
+    message: /UTF-8/,
+  },
+  {
+    name: 'malformed JSON: nested 100 000 levels deep in an extra field',
+    body: `{"sql":"SELECT 1","extra":${nested(100_000)}}`,
+    status: 400,
+    shape: JSON_ISSUE,
+    message: /nests deeper/,
+  },
+  {
+    name: 'malformed JSON: a parameter default nested 10 000 levels deep',
+    body: `{"sql":"SELECT {{p}}","parameters":[{"name":"p","default":${nested(10_000)}}]}`,
+    status: 400,
+    shape: JSON_ISSUE,
+    message: /nests deeper/,
+  },
+
+  // JSON that is not an object.
+  ...NON_OBJECTS.map(([name, body, kind]): Row => ({ name: `not an object: ${name}`, body, status: 400, shape: { issues: [''], message: kind }, message: /invalid pipe/ })),
+
+  // Empty bodies.
+  { name: 'empty: no body at all', status: 400, shape: 'error', message: /empty/ },
+  { name: 'empty: a zero-length body', body: '', status: 400, shape: 'error', message: /empty/ },
+  { name: 'empty: only whitespace', body: ' \n\t\r ', status: 400, shape: 'error', message: /empty/ },
+  { name: 'empty: no body and no Content-Type', headers: { 'content-type': undefined }, status: 400, shape: 'error', message: /empty/ },
+
+  // Bodies over 1 MiB. A declared length is refused from the header alone, before any body byte
+  // is read (so these rows send none: a server that waited for it would time the row out). A
+  // chunked body is counted while it streams; it stops just past the limit and is never finished,
+  // so a server that waited for the end would time out too.
+  ...[
+    ['1 MiB + 1', MIB + 1],
+    ['5 MiB', 5 * MIB],
+    ['10 GiB', 10 * 1024 * MIB],
+  ].map(([what, bytes]): Row => ({
+    name: `oversized: Content-Length of ${what}, refused before the body`,
+    raw: true,
+    headers: { 'content-length': String(bytes) },
+    status: 413,
+    shape: 'error',
+    message: new RegExp(`body is ${bytes} bytes; the limit is ${MIB}`),
+  })),
+  { name: 'oversized: chunked, 1 MiB + 1 bytes and no end', body: { chunked: ' '.repeat(MIB + 1) }, status: 413, shape: 'error', message: /exceeds the limit of 1048576/ },
+  {
+    name: 'oversized: chunked, 524 289 two-byte characters (1 MiB + 2 bytes, half as many characters) and no end',
+    body: { chunked: `{"sql":"${'é'.repeat(524_289)}` },
+    status: 413,
+    shape: 'error',
+    message: /exceeds the limit/,
+  },
+  {
+    name: 'oversized: chunked, a valid pipe followed by whitespace past 1 MiB, no end',
+    body: { chunked: valid() + ' '.repeat(MIB + 1 - valid().length) },
+    status: 413,
+    shape: 'error',
+    message: /exceeds the limit/,
+  },
+
+  // A value too large for NATS: the body fits the 1 MiB limit, the value written does not.
+  {
+    name: 'too large for NATS: a body of exactly 1 MiB, to which the name adds bytes past max_payload',
+    body: bodyOfSize(MIB),
+    status: 413,
+    shape: 'error',
+    message: new RegExp(`NATS accepts at most ${NATS_MAX_PAYLOAD}`),
+  },
+  {
+    name: 'too large for NATS: 300 000 raw U+2028 (900 KB) that the Go-compatible encoding escapes to 1.8 MB',
+    body: `{"sql":"SELECT '${'\u2028'.repeat(300_000)}'"}`,
+    status: 413,
+    shape: 'error',
+    message: new RegExp(`NATS accepts at most ${NATS_MAX_PAYLOAD}`),
+  },
+
+  // Content types other than JSON.
+  ...[
+    'text/plain',
+    'text/plain; charset=utf-8',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=----x',
+    'application/xml',
+    'text/json',
+    'text/html',
+    'application/javascript',
+    'application/x-json',
+    'application/jsonx',
+    'application/octet-stream',
+    'json',
+  ].map((type): Row => ({ name: `content type: ${type}`, headers: { 'content-type': type }, body: valid(), status: 415, shape: 'error', message: /Content-Type must be application\/json/ })),
+
+  // Keys that are not legal NATS keys: every route that takes a key refuses them before NATS.
+  ...BAD_KEYS.map(([name, key, message]): Row => ({ name: `key: GET with ${name}`, method: 'GET', path: pipePath(key), status: 400, shape: { issues: ['key'] }, message })),
+  ...BAD_KEYS.slice(0, 8).map(([name, key, message]): Row => ({ name: `key: PUT with ${name}`, path: pipePath(key), body: valid(), status: 400, shape: { issues: ['key'] }, message })),
+  ...BAD_KEYS.slice(13, 18).map(([name, key, message]): Row => ({ name: `key: DELETE with ${name}`, method: 'DELETE', path: pipePath(key), status: 400, shape: { issues: ['key'] }, message })),
+  ...BAD_KEYS.slice(20, 23).map(([name, key, message]): Row => ({ name: `key: history with ${name}`, method: 'GET', path: pipePath(key, '/history'), status: 400, shape: { issues: ['key'] }, message })),
+  { name: 'key: PUT with a key of 5000 characters (a NATS protocol line past 4 KiB)', path: pipePath('k'.repeat(5000)), body: valid(), status: 400, shape: { issues: ['key'] } },
+  { name: 'key: DELETE with a key of 5000 characters', method: 'DELETE', path: pipePath('k'.repeat(5000)), status: 400, shape: { issues: ['key'] } },
+
+  // Traversal: the path normalisation fetch would do is done by hand here (raw socket).
+  { name: 'traversal: GET /api/pipes/.. is redirected up, never read as a key', raw: true, method: 'GET', path: '/api/pipes/..', status: 308, shape: 'none' },
+  { name: 'traversal: PUT /api/pipes/%2E%2E is redirected up, never written', raw: true, path: '/api/pipes/%2E%2E', body: valid(), status: 308, shape: 'none' },
+  { name: 'traversal: DELETE /api/pipes/%2e%2e is redirected up, never deleted', raw: true, method: 'DELETE', path: '/api/pipes/%2e%2e', status: 308, shape: 'none' },
+  { name: 'traversal: PUT /api/pipes/x/..%2F..%2Fhealth is no route', raw: true, path: '/api/pipes/x/..%2F..%2Fhealth', body: valid(), status: 404, shape: 'none' },
+  { name: 'traversal: %2e%2e%2fhealth is one segment, an illegal key', raw: true, method: 'GET', path: '/api/pipes/%2e%2e%2fhealth', status: 400, shape: { issues: ['key'] } },
+  { name: 'traversal: PUT %2e%2e%2f%2e%2e%2fetc%2fpasswd', raw: true, path: '/api/pipes/%2e%2e%2f%2e%2e%2fetc%2fpasswd', body: valid(), status: 400, shape: { issues: ['key'] } },
+  { name: 'traversal: overlong UTF-8 dots %C0%AE%C0%AE', raw: true, method: 'GET', path: '/api/pipes/%C0%AE%C0%AE', status: [400, 500], shape: 'none' },
+  // Next refuses a path segment that does not decode before any route runs; it answers 500 (it
+  // would render a /400 page the app router does not have). Not a write, never a read.
+  { name: 'broken percent-encoding: a lone % in the key', raw: true, method: 'GET', path: '/api/pipes/%', status: [400, 500], shape: 'none' },
+  { name: 'broken percent-encoding: %ZZ in a PUT', raw: true, path: '/api/pipes/a%ZZ', body: valid(), status: [400, 500], shape: 'none' },
+
+  // Preconditions.
+  ...[['"abc"'], ['"0"'], ['"-1"'], ['W/"x"'], ['""'], ['"1", "2"'], ['"1234567890123456"'], ['1e3'], ['"1.5"'], ['"*"'], ['W/*']].map(
+    ([value]): Row => ({ name: `precondition: If-Match: ${value}`, path: pipePath(EXISTING), headers: { 'if-match': value }, body: valid(), status: 400, shape: 'error', message: /If-Match must be/ }),
+  ),
+  ...[['"3"'], ['W/"3"'], ['"*"'], ['**']].map(
+    ([value]): Row => ({ name: `precondition: If-None-Match: ${value}`, path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': value }, body: valid(), status: 400, shape: 'error', message: /If-None-Match accepts only \*/ }),
+  ),
+  { name: 'precondition: both If-Match and If-None-Match', path: pipePath(EXISTING), headers: { 'if-none-match': '*' }, body: valid(), status: 400, shape: 'error', message: /not both/ },
+  { name: 'precondition: none on an existing key', path: pipePath(EXISTING), headers: { 'if-match': undefined }, body: valid(), status: 428, shape: 'error', message: /needs If-Match/ },
+  { name: 'precondition: none on a new key', headers: { 'if-match': undefined }, body: valid(), status: 428, shape: 'error', message: /needs If-Match/ },
+  { name: 'precondition: a stale If-Match: "99999"', path: pipePath(EXISTING), headers: { 'if-match': '"99999"' }, body: valid(), status: 412, shape: { current: EXISTING } },
+  { name: 'precondition: If-None-Match: * on an existing key', path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': '*' }, body: valid(), status: 412, shape: { current: EXISTING } },
+  { name: 'precondition: DELETE without one', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': undefined }, status: 428, shape: 'error', message: /needs If-Match/ },
+  { name: 'precondition: DELETE with If-None-Match: *', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': '*' }, status: 400, shape: 'error' },
+  { name: 'precondition: DELETE with If-Match: "abc"', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': '"abc"' }, status: 400, shape: 'error', message: /If-Match must be/ },
+  { name: 'precondition: DELETE with a stale If-Match: "99999"', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': '"99999"' }, status: 412, shape: { current: EXISTING } },
+  { name: 'DELETE of a key that does not exist', method: 'DELETE', status: 404, shape: 'error' },
+
+  // Schema violations (SPEC §1): the body is JSON, the pipe is not valid.
+  schemaRow('sql missing', { description: 'no sql' }, ['sql']),
+  schemaRow('sql empty', { sql: '' }, ['sql']),
+  schemaRow('sql blank', { sql: ' \n\t ' }, ['sql']),
+  schemaRow('sql a number', { sql: 42 }, ['sql']),
+  schemaRow('sql null', { sql: null }, ['sql']),
+  schemaRow('sql an array', { sql: ['SELECT 1'] }, ['sql']),
+  schemaRow('sql an object', { sql: { text: 'SELECT 1' } }, ['sql']),
+  schemaRow('parameters a string', { sql: 'SELECT 1', parameters: 'p' }, ['parameters']),
+  schemaRow('parameters an object', { sql: 'SELECT 1', parameters: { name: 'p' } }, ['parameters']),
+  schemaRow('a parameter that is a number', { sql: 'SELECT 1', parameters: [1] }, ['parameters.0']),
+  schemaRow('a parameter without a name', { sql: 'SELECT 1', parameters: [{ type: 'string' }] }, ['parameters.0.name']),
+  schemaRow('duplicate parameter names', { sql: 'SELECT {{p}}', parameters: [{ name: 'p' }, { name: 'p' }] }, ['parameters.1.name']),
+  schemaRow('an unknown parameter type', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 'int' }] }, ['parameters.0.type']),
+  schemaRow('a parameter type that is a number', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 5 }] }, ['parameters.0.type']),
+  schemaRow('a parameter name with spaces', { sql: 'SELECT 1', parameters: [{ name: 'my param' }] }, ['parameters.0.name']),
+  schemaRow('a parameter name with a dash', { sql: 'SELECT 1', parameters: [{ name: 'a-b' }] }, ['parameters.0.name']),
+  schemaRow('an empty parameter name', { sql: 'SELECT 1', parameters: [{ name: '' }] }, ['parameters.0.name']),
+  schemaRow('a parameter name that is a number', { sql: 'SELECT 1', parameters: [{ name: 7 }] }, ['parameters.0.name']),
+  schemaRow('required a string', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 'yes' }] }, ['parameters.0.required']),
+  schemaRow('required a number', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 1 }] }, ['parameters.0.required']),
+  schemaRow('allowed_roles a string', { sql: 'SELECT 1', allowed_roles: 'admin' }, ['allowed_roles']),
+  schemaRow('allowed_roles an object', { sql: 'SELECT 1', allowed_roles: { admin: true } }, ['allowed_roles']),
+  schemaRow('allowed_roles holding a number', { sql: 'SELECT 1', allowed_roles: ['admin', 1] }, ['allowed_roles.1']),
+  schemaRow('allowed_roles holding null', { sql: 'SELECT 1', allowed_roles: [null] }, ['allowed_roles.0']),
+  schemaRow('description a number', { sql: 'SELECT 1', description: 5 }, ['description']),
+  schemaRow('description an array', { sql: 'SELECT 1', description: ['d'] }, ['description']),
+  schemaRow('description a boolean', { sql: 'SELECT 1', description: true }, ['description']),
+  schemaRow('several problems at once, all reported', { sql: '', description: 5, parameters: [{ name: 'a b' }] }, ['sql', 'description', 'parameters.0.name']),
+
+  // Giant headers: Node refuses them before Next (431).
+  { name: 'headers: one header of 64 KiB', method: 'GET', path: '/api/pipes', headers: { 'x-padding': 'a'.repeat(64 * 1024) }, status: 431, shape: 'none' },
+  { name: 'headers: 200 headers of 100 bytes each', method: 'GET', path: '/api/pipes', headers: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`x-h${i}`, 'b'.repeat(100)])), status: 431, shape: 'none' },
+  { name: 'headers: a URL of 20 000 characters', method: 'GET', path: pipePath('a'.repeat(20_000)), status: 431, shape: 'none' },
+  { name: 'headers: an Authorization of 64 KiB', method: 'GET', path: '/api/pipes', headers: { authorization: `Bearer ${'t'.repeat(64 * 1024)}` }, status: 431, shape: 'none' },
+
+  // Methods a route does not have.
+  ...([
+    ['POST', pipePath(TARGET)],
+    ['PATCH', pipePath(TARGET)],
+    ['POST', '/api/pipes'],
+    ['PUT', '/api/pipes'],
+    ['DELETE', '/api/pipes'],
+    ['PATCH', '/api/pipes'],
+    ['POST', pipePath(EXISTING, '/history')],
+    ['PUT', pipePath(EXISTING, '/history')],
+    ['DELETE', pipePath(EXISTING, '/history')],
+    ['POST', '/api/health'],
+    ['PUT', '/api/events'],
+    ['PUT', '/api/session'],
+  ] as const).map(([method, path]): Row => ({ name: `method: ${method} ${path}`, method, path, body: method === 'DELETE' ? undefined : valid(), status: 405, shape: 'none' })),
+
+  // Routes that do not exist.
+  ...['/api/nope', '/api/pipe', '/api/Pipes', `/api/pipes/${EXISTING}/historyy`, `/api/pipes/${EXISTING}/history/extra`, '/api/pipes/a/b/c', '/api/.env'].map(
+    (path): Row => ({ name: `unknown route: GET ${path}`, method: 'GET', path, status: 404, shape: 'none' }),
+  ),
+];
+
+// ---------------------------------------------------------------------------------------------
+
+function checkShape(row: Row, answer: Answer): void {
+  const shape = row.shape ?? 'error';
+  if (shape === 'none') return;
+  expect(answer.headers['content-type']).toMatch(/^application\/json/);
+  const body = JSON.parse(answer.body) as { error?: unknown; issues?: unknown; current?: { key?: string; revision?: number } | null };
+  expect(typeof body.error).toBe('string');
+  expect((body.error as string).length).toBeGreaterThan(0);
+  if (row.message) expect(body.error).toMatch(row.message);
+  if (typeof shape === 'object' && 'issues' in shape) {
+    expect(Array.isArray(body.issues)).toBe(true);
+    const issues = body.issues as { path: unknown; message: unknown }[];
+    expect(issues.length).toBeGreaterThan(0);
+    for (const issue of issues) {
+      expect(Object.keys(issue).sort()).toEqual(['message', 'path']);
+      expect(typeof issue.path).toBe('string');
+      expect(typeof issue.message).toBe('string');
+    }
+    for (const path of shape.issues) expect(issues.map((i) => i.path)).toContain(path);
+    if (shape.message) expect(issues.map((i) => i.message).join(' | ')).toMatch(shape.message);
+  }
+  if (typeof shape === 'object' && 'current' in shape) {
+    expect(body.current?.key).toBe(shape.current);
+    expect(body.current?.revision).toBe(existingRevision);
+  }
+}
+
+describe(`the bad-input table: ${ROWS.length} bad requests, each refused with its status and nothing written`, () => {
+  test('has at least 100 rows, with unique names', () => {
+    expect(ROWS.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(ROWS.map((r) => r.name)).size).toBe(ROWS.length);
+  });
+
+  test.each(ROWS.map((row) => [`${row.name} → ${Array.isArray(row.status) ? row.status.join(' or ') : row.status}`, row] as const))('%s', async (_name, row) => {
+    const before = await lastRevision(raw.kv);
+    const answer = await send(row);
+    const allowed = Array.isArray(row.status) ? row.status : [row.status];
+    expect(allowed, `got ${answer.status}: ${answer.body.slice(0, 300)}`).toContain(answer.status);
+    checkShape(row, answer);
+    if (answer.status === 308) expect(answer.headers.location).toBe('/api');
+    // Refused means refused: the bucket did not move.
+    expect(await lastRevision(raw.kv)).toBe(before);
+  });
+});
+
+describe('positive controls: what looks odd but is legal is served', () => {
+  test('a key holding "/" sent as %2F is written, read, listed and has history under its real name', async () => {
+    const key = 'team/reports.daily';
+    const put = await send({ path: pipePath(encodeURIComponent(key)), headers: { 'if-match': undefined, 'if-none-match': '*' }, body: valid() });
+    expect(put.status, put.body).toBe(200);
+    const revision = Number(JSON.parse(put.body).revision);
+    expect((await raw.kv.get(key))?.revision).toBe(revision);
+
+    const get = await send({ method: 'GET', path: pipePath('team%2Freports.daily') });
+    expect(get.status).toBe(200);
+    expect(get.headers.etag).toBe(`"${revision}"`);
+    expect(JSON.parse(get.body)).toMatchObject({ key, revision, value: { name: key } });
+    const history = await send({ method: 'GET', path: pipePath('team%2Freports.daily', '/history') });
+    expect(history.status).toBe(200);
+    expect(JSON.parse(history.body).history[0]).toMatchObject({ key, revision });
+    // Unencoded, the slash is a path separator: another route, not this key.
+    expect((await send({ method: 'GET', path: '/api/pipes/team/reports.daily' })).status).toBe(404);
+  });
+
+  test('every legal punctuation (= - _ .) in one key, and a key of exactly 1024 characters, are accepted', async () => {
+    for (const key of ['a=b-c_d.e', 'k'.repeat(1024)]) {
+      const put = await send({ path: pipePath(encodeURIComponent(key)), body: valid() });
+      expect(put.status, put.body.slice(0, 300)).toBe(200);
+      expect((await raw.kv.get(key))?.revision).toBe(Number(JSON.parse(put.body).revision));
+    }
+  });
+
+  test('a body just under the limits is accepted: 1 MiB minus room for the name, nested 100 levels', async () => {
+    const nameBytes = Buffer.byteLength(`"name":"${EXISTING}",`);
+    const put = await send({ path: pipePath(EXISTING), body: bodyOfSize(NATS_MAX_PAYLOAD - nameBytes - 64) });
+    expect(put.status, put.body.slice(0, 300)).toBe(200);
+    const deep = await send({ path: pipePath(EXISTING), body: `{"sql":"SELECT 1","extra":${nested(100)}}` });
+    expect(deep.status, deep.body.slice(0, 300)).toBe(200);
+    // Back to a small value for the rows that compare `current`.
+    const small = await send({ path: pipePath(EXISTING), body: '{"sql":"SELECT 1"}' });
+    expect(small.status).toBe(200);
+    existingRevision = Number(JSON.parse(small.body).revision);
+  });
+});
+
+describe('bad input from another writer', () => {
+  test('a value nested 100 000 levels deep, put straight into KV, is served as invalid and the list keeps answering', async () => {
+    const key = 'external_deep';
+    const text = `{"name":"${key}","sql":"SELECT 1","extra":${nested(100_000)}}`;
+    const revision = await raw.kv.put(key, text);
+    const entry = await waitFor(
+      async () => {
+        const res = await send({ method: 'GET', path: pipePath(key) });
+        return res.status === 200 ? (JSON.parse(res.body) as { revision: number; value: unknown; raw?: string; invalid?: { message: string } }) : undefined;
+      },
+      { what: `${key} to be served` },
+    );
+    expect(entry).toMatchObject({ revision, value: null, raw: text, invalid: { message: expect.stringMatching(/nests deeper than/) } });
+    const list = await send({ method: 'GET', path: '/api/pipes' });
+    expect(list.status).toBe(200);
+    expect((JSON.parse(list.body) as { pipes: { key: string }[] }).pipes.map((p) => p.key)).toContain(key);
+  });
+});
+
+describe('after the table', () => {
+  test('the bucket holds exactly the keys written on purpose, and the console is healthy', async () => {
+    const keys: string[] = [];
+    for await (const key of await raw.kv.keys()) keys.push(key);
+    expect(keys.sort()).toEqual([...DELIBERATE].sort());
+    expect(await raw.kv.get(TARGET)).toBeNull();
+
+    const health = await fetch(`${app.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', nats: 'connected', pipes: DELIBERATE.size });
+    // The console kept one NATS connection throughout: no request above made the server drop it.
+    expect(app.output()).not.toMatch(/NATS reconnecting/);
+    expect(app.output()).not.toMatch(/unexpected error in an API route/);
+  });
+});
