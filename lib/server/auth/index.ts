@@ -11,7 +11,10 @@ import { principalForToken } from './tokens';
 export type { Action, Principal, Role } from './principal';
 export { SESSION_COOKIE } from './session';
 
-const holder = globalThis as typeof globalThis & { __pipesCredentials?: Credentials; __pipesSignInLimiter?: SignInLimiter };
+const holder = globalThis as typeof globalThis & {
+  __pipesCredentials?: Credentials;
+  __pipesSignInLimiters?: { client: SignInLimiter; everyone: SignInLimiter };
+};
 
 /** The credentials in force, loaded once per process. */
 export function credentials(): Credentials {
@@ -19,9 +22,10 @@ export function credentials(): Credentials {
   return holder.__pipesCredentials;
 }
 
-export function signInLimiter(): SignInLimiter {
-  holder.__pipesSignInLimiter ??= new SignInLimiter();
-  return holder.__pipesSignInLimiter;
+/** Failed sign-ins: 10 a minute per client, and 100 a minute from everyone together. */
+export function signInLimiter(scope: 'client' | 'everyone' = 'client'): SignInLimiter {
+  holder.__pipesSignInLimiters ??= { client: new SignInLimiter(), everyone: new SignInLimiter(100) };
+  return holder.__pipesSignInLimiters[scope];
 }
 
 /**
