@@ -24,11 +24,11 @@ export function checkKey(key: string): string {
   return key;
 }
 
-/** Entries from the watched cache, sorted by key. */
-export async function listPipes() {
+/** `{ revision, pipes }` from the watched cache, sorted by key, as JSON text (cached per revision). */
+export async function listPipesJson(): Promise<string> {
   const hub = getHub();
   await hub.ready();
-  return hub.snapshot();
+  return hub.snapshotJson();
 }
 
 export async function getPipe(key: string): Promise<Entry> {

@@ -1,7 +1,9 @@
 import { apiRoute } from '@/lib/server/http/api-route';
-import { json } from '@/lib/server/http/error-response';
-import { listPipes } from '@/lib/server/store';
+import { listPipesJson } from '@/lib/server/store';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute('read', async () => json(200, await listPipes()));
+export const GET = apiRoute(
+  'read',
+  async () => new Response(await listPipesJson(), { headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } }),
+);

@@ -51,6 +51,7 @@ export class Hub {
   private readonly actors = new ActorLedger();
   private readonly ring: ChangeRing;
   private snapshotFrameCache: { snapshot: Snapshot; frame: string } | undefined;
+  private snapshotJsonCache: { snapshot: Snapshot; json: string } | undefined;
   private link: NatsLink | undefined;
   private bucket: PipeBucket | undefined;
   private loop: WatchLoop | undefined;
@@ -91,11 +92,18 @@ export class Hub {
     return this.cache.snapshot();
   }
 
+  /** The current snapshot as JSON text (GET /api/pipes), serialised once per revision. */
+  snapshotJson(): string {
+    const snapshot = this.cache.snapshot();
+    if (this.snapshotJsonCache?.snapshot !== snapshot) this.snapshotJsonCache = { snapshot, json: JSON.stringify(snapshot) };
+    return this.snapshotJsonCache.json;
+  }
+
   /** The current snapshot as one SSE frame, encoded once per revision for every client. */
   snapshotFrame(): string {
     const snapshot = this.cache.snapshot();
     if (this.snapshotFrameCache?.snapshot !== snapshot) {
-      this.snapshotFrameCache = { snapshot, frame: encodeEvent('snapshot', JSON.stringify(snapshot), snapshot.revision) };
+      this.snapshotFrameCache = { snapshot, frame: encodeEvent('snapshot', this.snapshotJson(), snapshot.revision) };
     }
     return this.snapshotFrameCache.frame;
   }
