@@ -1,6 +1,7 @@
 'use client';
 
-import { useState } from 'react';
+import { useDeferredValue, useState } from 'react';
+import { Button } from '@/components/ui/button';
 import { useLive } from '@/components/live/live-provider';
 import { RECENT_LIMIT, type ReceivedChange } from '@/lib/live/reducer';
 import { allOperations, arrivedSince, filterFeed, isFiltering, newChangesLabel, type FeedFilter } from './feed-filter';
@@ -12,10 +13,15 @@ const COLUMNS = 'sm:grid-cols-[auto_auto_fit-content(22rem)_auto_auto_minmax(0,1
 
 const noFilter: FeedFilter = { key: '', operations: allOperations };
 
+// Rows in the page at first; the rest on request (500 grid rows make every arrival re-lay out).
+const PAGE = 100;
+
 /** Every change this tab receives, newest first; filterable, and frozen while paused. */
 export function LiveFeed() {
-  const recent = useLive((s) => s.recent);
+  // Deferred: a burst of arrivals renders once the browser is free, not once per change.
+  const recent = useDeferredValue(useLive((s) => s.recent));
   const [filter, setFilter] = useState(noFilter);
+  const [limit, setLimit] = useState(PAGE);
   const [frozen, setFrozen] = useState<readonly ReceivedChange[] | null>(null);
   // Rows that arrive while the feed is open flash once; those already there when it opened do not.
   const [openedAt] = useState(Date.now);
@@ -34,7 +40,7 @@ export function LiveFeed() {
       </p>
       {rows.length > 0 ? (
         <ol aria-label="Changes" className={`rounded-md border border-zinc-200 sm:grid sm:gap-x-3 dark:border-zinc-800 ${COLUMNS}`}>
-          {rows.map((item) => (
+          {rows.slice(0, limit).map((item) => (
             <FeedRow key={`${item.change.revision}:${item.change.key}:${item.receivedAt}`} item={item} fresh={item.receivedAt > openedAt} />
           ))}
         </ol>

@@ -14,9 +14,11 @@ import { PipeTable } from './pipe-table';
 
 /** The pipe list, kept current by the tab's live connection: searchable, sortable, marked. */
 export function LivePipeList() {
-  const synced = useLive((s) => s.synced);
-  const pipes = useLive((s) => s.pipes);
-  const revision = useLive((s) => s.revision);
+  // Deferred, all three together: a burst of changes (one render each) costs one re-sort when
+  // the browser is free, not one per change, and never holds up typing.
+  const synced = useDeferredValue(useLive((s) => s.synced));
+  const pipes = useDeferredValue(useLive((s) => s.pipes));
+  const revision = useDeferredValue(useLive((s) => s.revision));
   const marks = useRowMarks();
   const { query, setQuery, sort, setSort } = useListParams();
   // Typing stays responsive: the input updates at once, the filtered list right after.

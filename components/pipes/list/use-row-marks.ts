@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useLive } from '@/components/live/live-provider';
 import { nextExpiry, rowMarks, type RowMark } from './row-marks';
 
@@ -10,7 +10,7 @@ import { nextExpiry, rowMarks, type RowMark } from './row-marks';
  * while no row is marked.
  */
 export function useRowMarks(): ReadonlyMap<string, RowMark> {
-  const recent = useLive((s) => s.recent);
+  const recent = useDeferredValue(useLive((s) => s.recent));
   const [now, setNow] = useState(Date.now);
   const marks = useMemo(() => rowMarks(recent, now), [recent, now]);
   useEffect(() => {
