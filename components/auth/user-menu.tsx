@@ -15,7 +15,7 @@ export function UserMenu() {
     window.location.assign('/login');
   };
   return (
-    <div className="flex items-center gap-2 text-sm">
+    <div className="flex items-center gap-2 text-sm whitespace-nowrap">
       <span className="text-zinc-600 dark:text-zinc-400" data-testid="user-name">
         {user.name}
       </span>

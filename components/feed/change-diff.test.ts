@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import type { ReceivedChange } from '@/lib/live/reducer';
 import type { Entry } from '@/lib/pipes/entry';
-import { changeDiff, changedFields } from './change-diff';
+import { changeDiff, changeSummary, changedFields } from './change-diff';
 
 const entry = (revision: number, sql: string, description?: string): Entry => ({
   key: 'p',
@@ -35,4 +35,14 @@ test('changedFields names the touched fields, shortened past a few', () => {
   const fields = (...names: string[]) => names.map((field) => ({ field, kind: 'changed' as const }));
   expect(changedFields(fields('sql', 'description'))).toBe('sql, description');
   expect(changedFields(fields('a', 'b', 'c', 'd', 'e', 'f'))).toBe('a, b, c, d +2 more');
+});
+
+test('changeSummary says what happened in a few words', () => {
+  const summary = (item: ReceivedChange) => changeSummary(item, changeDiff(item));
+  expect(summary({ change: entry(1, 'SELECT 1'), previous: undefined, receivedAt: 0 })).toBe('created');
+  expect(summary({ change: entry(2, 'SELECT 2'), previous: entry(1, 'SELECT 1'), receivedAt: 0 })).toBe('sql');
+  expect(summary({ change: entry(2, 'SELECT 1'), previous: entry(1, 'SELECT 1'), receivedAt: 0 })).toBe('written again, no field changed');
+  expect(summary({ change: { key: 'p', revision: 3, updated: '', operation: 'PURGE' }, previous: entry(2, 'SELECT 1'), receivedAt: 0 })).toBe('purged, history removed');
+  const invalid: Entry = { key: 'p', revision: 4, updated: '', operation: 'PUT', value: null, raw: '{', invalid: { message: 'invalid JSON' } };
+  expect(summary({ change: invalid, previous: undefined, receivedAt: 0 })).toBe('invalid: invalid JSON');
 });

@@ -21,3 +21,11 @@ export function changedFields(changes: readonly FieldChange[], max = 4): string 
   const names = changes.map((c) => c.field);
   return names.length > max ? `${names.slice(0, max).join(', ')} +${names.length - max} more` : names.join(', ');
 }
+
+/** One line for the collapsed row: what happened, or which fields changed. */
+export function changeSummary({ change, previous }: ReceivedChange, changes: readonly FieldChange[]): string {
+  if (isDeleteMarker(change)) return change.operation === 'PURGE' ? 'purged, history removed' : 'deleted';
+  if (change.invalid) return `invalid: ${change.invalid.message}`;
+  if (previous === undefined) return 'created';
+  return changes.length === 0 ? 'written again, no field changed' : changedFields(changes);
+}

@@ -5,7 +5,7 @@ import { memo, useId, useState } from 'react';
 import { FieldDiff } from '@/components/pipes/field-diff';
 import type { ReceivedChange } from '@/lib/live/reducer';
 import { isDeleteMarker } from '@/lib/pipes/entry';
-import { changeDiff, changedFields } from './change-diff';
+import { changeDiff, changeSummary } from './change-diff';
 import { OperationBadge } from './operation-badge';
 import { clockTime } from './time';
 
@@ -16,15 +16,7 @@ export const FeedRow = memo(function FeedRow({ item, fresh }: { item: ReceivedCh
   const panelId = useId();
   const changes = changeDiff(item);
   const invalid = isDeleteMarker(change) ? undefined : change.invalid;
-  const summary = isDeleteMarker(change)
-    ? change.operation === 'PURGE' ? 'purged, history removed' : 'deleted'
-    : invalid
-      ? `invalid: ${invalid.message}`
-      : previous === undefined
-        ? 'created'
-        : changes.length === 0
-          ? 'written again, no field changed'
-          : changedFields(changes);
+  const summary = changeSummary(item, changes);
 
   return (
     <li
@@ -41,21 +33,24 @@ export const FeedRow = memo(function FeedRow({ item, fresh }: { item: ReceivedCh
         <Link
           href={`/pipes/${encodeURIComponent(change.key)}`}
           prefetch={false}
-          className="min-w-0 truncate rounded-sm font-mono font-medium text-teal-800 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 dark:text-teal-300"
+          className="min-w-0 truncate rounded-sm max-sm:flex-1 font-mono font-medium text-teal-800 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 dark:text-teal-300"
         >
           {change.key}
         </Link>
-        <span className="shrink-0 text-xs text-zinc-500 tabular-nums">rev {change.revision}</span>
-        <span className={`shrink-0 text-xs ${change.actor ? 'text-zinc-700 dark:text-zinc-300' : 'text-zinc-500 italic'}`}>{change.actor ? `by ${change.actor}` : 'external'}</span>
-        <span className={`min-w-0 flex-1 basis-40 truncate text-xs ${invalid ? 'text-red-700 dark:text-red-400' : 'text-zinc-500'}`} title={summary}>
-          {summary}
-        </span>
+        {/* A second line on narrow screens; cells of the shared grid on wider ones. */}
+        <div className="flex min-w-0 basis-full items-center gap-x-3 max-sm:order-2 sm:contents">
+          <span className="shrink-0 text-xs text-zinc-500 tabular-nums">rev {change.revision}</span>
+          <span className={`shrink-0 text-xs ${change.actor ? 'text-zinc-700 dark:text-zinc-300' : 'text-zinc-500 italic'}`}>{change.actor ? `by ${change.actor}` : 'external'}</span>
+          <span className={`min-w-0 truncate text-xs ${invalid ? 'text-red-700 dark:text-red-400' : 'text-zinc-500'}`} title={summary}>
+            {summary}
+          </span>
+        </div>
         <button
           type="button"
           aria-expanded={open}
           aria-controls={open ? panelId : undefined}
           onClick={() => setOpen(!open)}
-          className="ml-auto shrink-0 rounded px-1.5 py-0.5 text-xs font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+          className="ml-auto shrink-0 rounded px-1.5 max-sm:order-1 py-0.5 text-xs font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
         >
           {open ? 'Hide diff' : 'Show diff'}
         </button>

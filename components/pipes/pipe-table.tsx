@@ -10,7 +10,7 @@ import { VirtualRows } from './list/virtual-rows';
  * Above this many rows only those near the viewport are in the page; below it every row is
  * (find-in-page and printing work, and rendering them all costs a few milliseconds).
  */
-export const VIRTUALIZE_ABOVE = 300;
+export const VIRTUALIZE_ABOVE = 150;
 
 const th = 'py-2 pr-3 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400';
 

@@ -52,7 +52,7 @@ export function ListToolbar({
           placeholder="Search name, description, SQL"
           autoComplete="off"
           spellCheck={false}
-          className={`${field} peer w-full pr-8`}
+          className={`${field} peer w-full placeholder-shown:pr-8`}
         />
         <kbd aria-hidden className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 rounded border border-zinc-300 px-1 font-mono text-[10px] leading-4 text-zinc-400 peer-focus:hidden peer-[:not(:placeholder-shown)]:hidden dark:border-zinc-700">
           /
@@ -68,7 +68,7 @@ export function ListToolbar({
           ))}
         </select>
       </label>
-      <p className="ml-auto text-sm text-zinc-500 tabular-nums dark:text-zinc-400">
+      <p className="text-sm text-zinc-500 tabular-nums sm:ml-auto dark:text-zinc-400">
         {shown !== total && `${shown} of `}
         <span>
           {total} pipes · revision {revision}
