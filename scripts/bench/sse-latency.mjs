@@ -20,6 +20,7 @@ import { Kvm, KvWatchInclude } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { buildIfStale } from '../lib/build.mjs';
 import { startNatsServer } from '../lib/nats-server.mjs';
+import { stopChild } from '../lib/run.mjs';
 import { snapshotProductionBuild } from './lib/app-snapshot.mjs';
 import { onCleanup } from './lib/cleanup.mjs';
 import { spawnConsole, waitForList } from './lib/console-process.mjs';
@@ -223,13 +224,7 @@ export async function fanOut({ server, kv, nextValue, clients, count, log }) {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const stop = () => stopChild(child, exited);
   const unregister = onCleanup(stop);
   /** @type {Map<string, { resolve: (msg: any) => void, reject: (err: Error) => void }>} */
   const once = new Map();

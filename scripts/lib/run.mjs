@@ -43,3 +43,17 @@ export async function stopChildren(graceMs = 10_000) {
   await Promise.all(waiting);
   clearTimeout(timer);
 }
+
+/**
+ * Stops one child: SIGTERM, SIGKILL after `graceMs`; resolves once it has exited (at once when
+ * it already has).
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {Promise<unknown>} exited resolves when the child exits (made before it could)
+ */
+export async function stopChild(child, exited, graceMs = 5_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

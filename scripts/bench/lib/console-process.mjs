@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../../lib/cli.mjs';
+import { stopChild } from '../../lib/run.mjs';
 import { onCleanup } from './cleanup.mjs';
 
 export function freePort() {
@@ -57,13 +58,7 @@ export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeA
   child.stderr.setEncoding('utf8').on('data', onData);
   const exited = new Promise((resolve) => child.once('exit', resolve));
 
-  async function stop() {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  const stop = () => stopChild(child, exited);
   const unregister = onCleanup(stop);
 
   return {
