@@ -10,18 +10,11 @@ import { openRawClient, readBucket, type RawClient } from '../support/kv';
 import { startTestNats, type TestNats } from '../support/nats';
 import { disposeAll } from '../support/dispose';
 import { waitFor } from '../support/poll';
+import { connectSse, type SseEvent } from '../support/sse-client';
+import type { SnapshotData } from '@/lib/live/protocol';
+import type { Entry } from '@/lib/pipes/entry';
 
-type Entry = {
-  key: string;
-  revision: number;
-  updated: string;
-  operation: 'PUT';
-  value: Record<string, unknown> | null;
-  raw?: string;
-  invalid?: { message: string };
-  actor?: string;
-};
-type Listing = { revision: number; pipes: Entry[] };
+type Listing = SnapshotData;
 type ErrorBody = { error: string; issues?: { path: string; message: string }[]; current?: Entry | null };
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../lib/pipes/fixtures/wavehouse-pipes.jsonl');
@@ -77,38 +70,15 @@ async function expectNothingWritten(requests: () => Promise<void>): Promise<void
   expect(await readBucket(raw.kv)).toEqual(before);
 }
 
-type SseEvent = { event?: string; id?: string; data: string };
-
 /** Opens /api/events resuming after `lastEventId` and returns the first event `wanted` accepts. */
 async function readEvent(lastEventId: number, wanted: (e: SseEvent) => boolean): Promise<SseEvent> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), 5_000);
+  const client = await connectSse(`${app.url}/api/events`, { lastEventId, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   try {
-    const res = await api('/api/events', { headers: { 'last-event-id': String(lastEventId) }, signal: abort.signal });
-    expect(res.status).toBe(200);
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const e: SseEvent = { data: '' };
-        for (const line of block.split('\n')) {
-          const [field, ...rest] = line.split(':');
-          const value = rest.join(':').replace(/^ /, '');
-          if (field === 'event') e.event = value;
-          else if (field === 'id') e.id = value;
-          else if (field === 'data') e.data += value;
-        }
-        if (wanted(e)) return e;
-      }
-    }
-    throw new Error('the event stream ended before the wanted event');
+    expect(client.status).toBe(200);
+    const events = await client.waitForEvents((all) => all.some(wanted), 5_000);
+    return events.find(wanted)!;
   } finally {
-    clearTimeout(timer);
-    abort.abort();
+    client.close();
   }
 }
 
@@ -249,7 +219,7 @@ describe('PUT writes the WaveHouse wire format', () => {
     const stored = await raw.kv.get('signal_window');
     expect(stored?.revision).toBe(entry.revision);
     expect(stored?.string()).toBe(fixtureLine);
-    expect(((await getEntry('signal_window')).value as { resolved_tables: unknown }).resolved_tables).toEqual(['signals']);
+    expect((await getEntry('signal_window')).value?.resolved_tables).toEqual(['signals']);
   });
 
   test('an unknown field inside a parameter survives a PUT, and the name in the URL wins over the body', async () => {
@@ -462,10 +432,10 @@ describe('DELETE and history', () => {
       expect(await listing()).toMatchObject({ revision: expect.toSatisfy((r: number) => r >= marker!.revision) });
 
       // Resuming the live feed right after the create replays the delete as the console saw it.
-      const event = await readEvent(revision, (e) => e.event === 'delete' && (JSON.parse(e.data) as { key: string }).key === key);
-      expect(event.id).toBe(String(marker!.revision));
+      const event = await readEvent(revision, (e) => e.event === 'delete' && (e.data as { key: string }).key === key);
+      expect(event.id).toBe(marker!.revision);
       // An external delete carries no actor at all; this one names the token's principal.
-      expect(JSON.parse(event.data)).toEqual({ key, revision: marker!.revision, updated: expect.any(String), operation: 'DEL', actor: expect.stringMatching(/\S/) });
+      expect(event.data).toEqual({ key, revision: marker!.revision, updated: expect.any(String), operation: 'DEL', actor: expect.stringMatching(/\S/) });
     }
   });
 

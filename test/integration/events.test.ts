@@ -20,18 +20,11 @@ import { disposeAll } from '../support/dispose';
 import { BUCKET, lastRevision, openRawClient, readBucket, type RawClient } from '../support/kv';
 import { startTestNats, type TestNats } from '../support/nats';
 import { waitFor } from '../support/poll';
+import type { SnapshotData } from '@/lib/live/protocol';
+import type { DeleteMarker, Entry } from '@/lib/pipes/entry';
 import { connectSse, connectStuckSse, type SseClient, type SseEvent, type StuckSseClient } from '../support/sse-client';
 
-type Entry = {
-  key: string;
-  revision: number;
-  updated: string;
-  operation: 'PUT';
-  value: Record<string, unknown> | null;
-  actor?: string;
-};
-type DeleteMarker = { key: string; revision: number; updated: string; operation: 'DEL' | 'PURGE' };
-type Listing = { revision: number; pipes: Entry[] };
+type Listing = SnapshotData;
 type Health = { status: string; revision: number; pipes: number; clients: number };
 
 const PING_MS = 200;
