@@ -1,21 +1,18 @@
+import { createRequire } from 'node:module';
+
+// JSON, not TypeScript: a next.config.ts is compiled at every start (+66 ms cold start).
+/** @type {Record<string, string>} */
+const staticSecurityHeaders = createRequire(import.meta.url)('./lib/server/static-security-headers.json');
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // The NATS client uses Node sockets; keep it out of the server bundle.
   serverExternalPackages: ['@nats-io/transport-node', '@nats-io/nats-core', '@nats-io/jetstream', '@nats-io/kv'],
   poweredByHeader: false,
-  // On every answer, pages and API alike; the per-request CSP is set in proxy.ts.
+  // On every answer, pages and API alike (server.mjs's /api/events fast path sets them itself);
+  // the per-request CSP is set in proxy.ts.
   async headers() {
-    return [
-      {
-        source: '/:path*',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'same-origin' },
-          { key: 'X-Frame-Options', value: 'DENY' },
-          { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
-        ],
-      },
-    ];
+    return [{ source: '/:path*', headers: Object.entries(staticSecurityHeaders).map(([key, value]) => ({ key, value })) }];
   },
 };
 

@@ -1,5 +1,6 @@
 // `npm start`: install if needed, build if stale, start an embedded nats-server unless NATS_URL
-// is set, run `next start`, and stop everything together. Node built-ins only (runs before npm ci).
+// is set, run server.mjs (Next plus the live-events fast path), and stop everything together.
+// Node built-ins only (runs before npm ci).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -16,7 +17,7 @@ import { stopChildren } from './lib/run.mjs';
 import { signInHint } from './lib/sign-in.mjs';
 
 const READY_DEADLINE_MS = 60_000;
-const NEXT_STOP_GRACE_MS = 10_000;
+const SERVER_STOP_GRACE_MS = 10_000;
 // On Ctrl-C the terminal signals our children too, and one may exit a moment before we see
 // the signal ourselves: wait this long before calling a child's exit "unexpected".
 const SIGNAL_RACE_MS = 300;
@@ -28,9 +29,9 @@ let nats = null;
 /** @type {Promise<import('./lib/nats-server.d.mts').NatsServer> | null} */
 let natsStarting = null; // kept so a signal during nats start-up still stops it
 /** @type {import('node:child_process').ChildProcess | null} */
-let next = null;
+let consoleServer = null;
 /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }> | null} */
-let nextExited = null;
+let serverExited = null;
 /** @type {Promise<void> | null} */
 let stopping = null;
 
@@ -97,21 +98,21 @@ async function waitUntilServing(host, port) {
   }
 }
 
-async function stopNext() {
-  if (!next || next.exitCode !== null || next.signalCode !== null) return;
-  next.kill('SIGTERM');
-  // Next waits for open requests to finish (an SSE stream never does): do not wait for ever.
-  const timer = setTimeout(() => next?.kill('SIGKILL'), NEXT_STOP_GRACE_MS);
-  await nextExited;
+async function stopConsoleServer() {
+  if (!consoleServer || consoleServer.exitCode !== null || consoleServer.signalCode !== null) return;
+  consoleServer.kill('SIGTERM');
+  // Open requests may hold it up (an SSE stream never ends): do not wait for ever.
+  const timer = setTimeout(() => consoleServer?.kill('SIGKILL'), SERVER_STOP_GRACE_MS);
+  await serverExited;
   clearTimeout(timer);
 }
 
-/** Stops Next first (it holds the NATS connection), then the embedded nats-server; then exits. */
+/** Stops the console first (it holds the NATS connection), then the embedded nats-server; then exits. */
 function shutdown(code, message) {
   stopping ??= (async () => {
     if (message) console.error(message);
     await stopChildren(); // an `npm ci` or `next build` still running
-    await stopNext();
+    await stopConsoleServer();
     const server = nats ?? (await natsStarting?.catch(() => null));
     await server?.stop();
     process.exit(code);
@@ -135,16 +136,15 @@ async function startEmbeddedNats(bin) {
   return nats;
 }
 
-function startNext(host, port, env) {
-  // process.execPath + the bin, not npx: the PID we hold is the server's own.
-  const bin = join(repoRoot, 'node_modules/next/dist/bin/next');
-  next = spawn(process.execPath, [bin, 'start', '-H', host, '-p', String(port)], { cwd: repoRoot, env, stdio: 'inherit' });
-  const child = next;
-  nextExited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  child.once('error', (err) => void shutdown(1, `✖ cannot run next start: ${err.message}`));
-  void nextExited.then(async ({ code, signal }) => {
+function startConsoleServer(host, port, env) {
+  // process.execPath + the script, not npx: the PID we hold is the server's own.
+  consoleServer = spawn(process.execPath, [join(repoRoot, 'server.mjs'), '-H', host, '-p', String(port)], { cwd: repoRoot, env, stdio: 'inherit' });
+  const child = consoleServer;
+  serverExited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  child.once('error', (err) => void shutdown(1, `✖ cannot run server.mjs: ${err.message}`));
+  void serverExited.then(async ({ code, signal }) => {
     await sleep(SIGNAL_RACE_MS);
-    void shutdown(code ?? 128 + (constants.signals[signal] ?? 0), `✖ The Next server exited (${signal ?? `exit code ${code}`}); stopping.`);
+    void shutdown(code ?? 128 + (constants.signals[signal] ?? 0), `✖ The console server exited (${signal ?? `exit code ${code}`}); stopping.`);
   });
 }
 
@@ -174,7 +174,7 @@ async function main() {
     natsLine = `NATS: embedded nats-server at ${server.url} (data in ${relative(repoRoot, server.storeDir)})`;
   }
 
-  startNext(host, port, env);
+  startConsoleServer(host, port, env);
   await waitUntilServing(host, port);
   if (stopping) return;
   const url = baseUrl(host, port);
@@ -185,7 +185,7 @@ async function main() {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0, `\n${signal}: stopping Pipes Console…`));
 // Last resort if this process dies of a bug: never leave a server running behind it.
 process.on('exit', () => {
-  if (next && next.exitCode === null && next.signalCode === null) next.kill('SIGKILL');
+  if (consoleServer && consoleServer.exitCode === null && consoleServer.signalCode === null) consoleServer.kill('SIGKILL');
   void nats?.stop('SIGKILL'); // the kill itself is sent synchronously
 });
 

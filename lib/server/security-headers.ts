@@ -1,6 +1,10 @@
 // The pages' Content-Security-Policy, built per request with a fresh nonce: Next puts it on its
 // own scripts and nothing else may run — user text (SQL, descriptions, raw invalid entries) is
-// rendered as text, never as HTML. The static headers are in next.config.mjs.
+// rendered as text, never as HTML.
+import staticSecurityHeaders from './static-security-headers.json';
+
+/** On every answer, pages and API alike: next.config.mjs, and serve-events.ts for its fast path. */
+export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = staticSecurityHeaders;
 
 export function contentSecurityPolicy(nonce: string, dev: boolean): string {
   return [

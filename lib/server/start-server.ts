@@ -3,6 +3,7 @@ import { credentials } from '@/lib/server/auth';
 import { bootstrapSqlFiles } from '@/lib/server/bootstrap';
 import { config, ConfigError } from '@/lib/server/config';
 import { getHub } from '@/lib/server/hub';
+import { serveEvents } from '@/lib/server/live/serve-events';
 import { errorMessage, log } from '@/lib/server/log';
 
 /** Validates the configuration, starts the hub and the `.sql` bootstrap; never throws. */
@@ -23,6 +24,8 @@ export function startServer(): void {
   }
   const hub = getHub();
   void hub.start();
+  // server.mjs serves GET /api/events with this, straight to the socket, once it is here.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('pipes-console.serve-events')] = serveEvents;
   const pipesDir = config().pipesDir;
   if (pipesDir) {
     void bootstrapSqlFiles(pipesDir).catch((err) => log.error('.sql bootstrap failed', { error: errorMessage(err) }));

@@ -1,5 +1,7 @@
 // The live channel of SPEC §4 (GET /api/events, Server-Sent Events) against the production server
-// (`next start`) and a real nats-server, with a separate nats.js client as "another writer".
+// (server.mjs, whose fast path writes events straight to the socket) and a real nats-server, with
+// a separate nats.js client as "another writer". The second instance, and one run of the slow-
+// reader test, use plain `next start`, where the route handler streams the same feed.
 // Streams are read by real SSE clients (test/support/sse-client.ts) through the app's SseParser.
 //
 // Fixtures: one nats-server with one console (pings every 200 ms) for most tests; the tests that
@@ -34,9 +36,11 @@ const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 let dataDir: string;
 
+type Server = 'server.mjs' | 'next-start';
+
 /** startConsole with the token, and its generated files (if any) kept out of the repository. */
-function startTestConsole(natsUrl: string, env: Record<string, string> = {}): Promise<TestConsole> {
-  return startConsole(natsUrl, { env: { PIPES_ADMIN_TOKEN: ADMIN_TOKEN, PIPES_DATA_DIR: dataDir, ...env } });
+function startTestConsole(natsUrl: string, env: Record<string, string> = {}, server: Server = 'server.mjs'): Promise<TestConsole> {
+  return startConsole(natsUrl, { env: { PIPES_ADMIN_TOKEN: ADMIN_TOKEN, PIPES_DATA_DIR: dataDir, ...env }, server });
 }
 const MEMORY_PROBE = pathToFileURL(path.resolve(import.meta.dirname, '../support/memory-probe.mjs')).href;
 
@@ -168,6 +172,10 @@ describe('a fresh connection', () => {
     expect(client.headers.get('content-type')).toMatch(/^text\/event-stream\b/);
     expect(client.headers.get('cache-control')).toBe('no-cache, no-transform');
     expect(client.headers.get('x-accel-buffering')).toBe('no');
+    // Served by server.mjs's fast path (lib/server/live/serve-events.ts): a stream that ends with
+    // its connection, without chunked framing.
+    expect(client.headers.get('connection')).toBe('close');
+    expect(client.headers.get('transfer-encoding')).toBeNull();
 
     await client.waitForEvents((events) => snapshots(events).length > 0);
     expect(client.firstLine).toMatch(/^retry: \d+$/);
@@ -325,10 +333,10 @@ describe('resume with Last-Event-ID', () => {
   });
 });
 
-describe('a second console instance on the same NATS', () => {
+describe('a second console instance on the same NATS, under plain `next start` (the route handler)', () => {
   let second: TestConsole;
   beforeAll(async () => {
-    second = await startTestConsole(nats.url);
+    second = await startTestConsole(nats.url, { PIPES_SSE_PING_MS: String(PING_MS) }, 'next-start');
   });
   afterAll(async () => {
     await second?.stop();
@@ -338,6 +346,10 @@ describe('a second console instance on the same NATS', () => {
     await caughtUp(second, await lastRevision(raw.kv));
     const one = await open(app);
     const two = await open(second);
+    for (const header of ['content-type', 'cache-control', 'x-accel-buffering', 'x-content-type-options']) {
+      expect(two.headers.get(header), header).toBe(one.headers.get(header));
+    }
+    expect(two.headers.get('transfer-encoding')).toBe('chunked'); // the route handler, not the fast path
     const [s1] = await one.waitForEvents((events) => snapshots(events).length > 0).then(snapshots);
     const [s2] = await two.waitForEvents((events) => snapshots(events).length > 0).then(snapshots);
     expect(s2!.id).toBe(s1!.id);
@@ -379,6 +391,14 @@ describe('a second console instance on the same NATS', () => {
     expect(ids(changes(onSecond.events))).toEqual([r2, r3, end]);
     expect(changes(onSecond.events)[0]).toMatchObject({ event: 'put', data: { key: k, value: { sql: 'SELECT 2' } } });
     expect(changes(onSecond.events)[1]).toMatchObject({ event: 'delete', data: { key: k, operation: 'DEL' } });
+  });
+
+  test('its streams get pings and are unsubscribed when closed', async () => {
+    const clients = await Promise.all(Array.from({ length: 3 }, () => open(second)));
+    await Promise.all(clients.map((c) => c.waitForComments(1, PING_MS * 10)));
+    expect((await health(second)).clients).toBe(3);
+    for (const c of clients) c.close();
+    await waitFor(async () => (await health(second)).clients === 0, { timeoutMs: 10_000, what: '/api/health to report clients: 0' });
   });
 });
 
@@ -463,13 +483,13 @@ describe('a bucket deleted and recreated by another client', () => {
   });
 });
 
-describe('a client that never reads', () => {
+describe.each<Server>(['server.mjs', 'next-start'])('a client that never reads (%s)', (server) => {
   const CHANGES = 10_000;
   const QUEUE_BYTES = 65_536;
   // Live memory (JS heap + external buffers after a full GC) may grow this much at most. Calibrated
   // by hand with PIPES_SSE_QUEUE_BYTES=268435456 (a queue that never fills, i.e. a leak): the same
-  // run then grows live memory by ~9 MB (13 MB of frames, minus ~4 MB the kernel's socket buffers
-  // hold); with the bounded queue it grows by ~0.3–1.3 MB.
+  // run then grows live memory by ~9–11 MB (13 MB of frames, minus what the kernel's socket
+  // buffers hold); with the bounded queue it grows by ~0.3–1.3 MB.
   const LIVE_GROWTH_BOUND = 4 * MB;
   let ownNats: TestNats;
   let writer: RawClient;
@@ -490,7 +510,7 @@ describe('a client that never reads', () => {
       PIPES_RING_EVENTS: '100',
       PIPES_TEST_MEMORY_FILE: memoryFile,
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${MEMORY_PROBE}`.trim(),
-    });
+    }, server);
   });
   afterAll(async () => {
     await disposeAll(

@@ -25,18 +25,24 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Runs the production build (`next start`, so `.next` must be built) against `natsUrl` and waits
- * until /api/health answers 200, or `waitHealthy: false` to return as soon as it answers at all.
+ * Runs the production build (`server.mjs`, as `npm start` does, or plain `next start` with
+ * `server: 'next-start'`; `.next` must be built) against `natsUrl` and waits until /api/health
+ * answers 200, or `waitHealthy: false` to return as soon as it answers at all.
  */
 export async function startConsole(
   natsUrl: string,
-  { env = {}, waitHealthy = true }: { env?: Record<string, string>; waitHealthy?: boolean } = {},
+  {
+    env = {},
+    waitHealthy = true,
+    server = 'server.mjs',
+  }: { env?: Record<string, string>; waitHealthy?: boolean; server?: 'server.mjs' | 'next-start' } = {},
 ): Promise<TestConsole> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const entry = server === 'server.mjs' ? [path.join(root, 'server.mjs')] : [path.join(root, 'node_modules/next/dist/bin/next'), 'start'];
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
+    [...entry, '-H', '127.0.0.1', '-p', String(port)],
     { cwd: root, env: { ...process.env, NODE_ENV: 'production', NATS_URL: natsUrl, PIPES_DIR: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

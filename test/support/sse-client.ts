@@ -205,7 +205,8 @@ export function connectSse(url: string, options?: SseConnectOptions): Promise<Ss
 /**
  * A client that sends `GET <path>` over a raw socket and then never reads: the bytes the server
  * sends pile up in the kernel's socket buffers, then in the server. `release()` starts reading
- * (HTTP/1.1 chunked body decoded by hand) and records events like SseClient.
+ * (an HTTP/1.1 body either chunked, decoded by hand, or ending when the connection does) and
+ * records events like SseClient.
  */
 export class StuckSseClient extends SseRecorder {
   /** Bytes of the response read so far (0 while stuck). */
@@ -213,7 +214,8 @@ export class StuckSseClient extends SseRecorder {
   statusLine: string | undefined;
   private head: Buffer = Buffer.alloc(0);
   private headerDone = false;
-  private chunked = new ChunkedDecoder();
+  /** Undefined when the body is not chunked but runs until the connection closes. */
+  private chunked: ChunkedDecoder | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -265,14 +267,16 @@ export class StuckSseClient extends SseRecorder {
       if (endOfHead < 0) return;
       const headText = this.head.subarray(0, endOfHead).toString('latin1');
       this.statusLine = headText.split('\r\n')[0];
-      if (!/^transfer-encoding:\s*chunked\s*$/im.test(headText)) {
+      if (/^transfer-encoding:\s*chunked\s*$/im.test(headText)) this.chunked = new ChunkedDecoder();
+      else if (/^content-length:/im.test(headText) || !/^connection:\s*close\s*$/im.test(headText)) {
         this.socket.destroy();
-        return this.end(`expected a chunked response, got:\n${headText}`);
+        return this.end(`expected a stream (chunked, or until the connection closes), got:\n${headText}`);
       }
       this.headerDone = true;
       data = this.head.subarray(endOfHead + 4);
       this.head = Buffer.alloc(0);
     }
+    if (!this.chunked) return this.feed(data);
     for (const payload of this.chunked.push(data)) this.feed(payload);
     if (this.chunked.finished) this.end('the server ended the stream');
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChangeRing } from './change-ring';
 
-const frame = (revision: number, bytes = 10) => ({ revision, text: `r${revision}`, bytes });
+const frame = (revision: number, bytes = 10) => ({ revision, bytes: Buffer.alloc(bytes) });
 
 describe('ChangeRing', () => {
   it('returns exactly the frames after a revision it covers', () => {

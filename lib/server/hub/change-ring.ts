@@ -1,6 +1,7 @@
 import 'server-only';
 
-export type Frame = { revision: number; text: string; bytes: number };
+/** One change event, encoded for SSE once for every client. */
+export type Frame = { revision: number; bytes: Buffer };
 
 /**
  * The most recent encoded change frames, bounded by count and bytes, so a reconnecting client
@@ -29,11 +30,11 @@ export class ChangeRing {
 
   push(frame: Frame): void {
     this.frames.push(frame);
-    this.bytes += frame.bytes;
+    this.bytes += frame.bytes.byteLength;
     this.head = frame.revision;
     while (this.length > 0 && (this.length > this.maxEvents || this.bytes > this.maxBytes)) {
       const old = this.frames[this.start++]!;
-      this.bytes -= old.bytes;
+      this.bytes -= old.bytes.byteLength;
       this.floor = old.revision;
     }
     // Compact now and then instead of shifting on every eviction.

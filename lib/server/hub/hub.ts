@@ -21,11 +21,14 @@ export type HubStatus = {
   lastError?: string;
 };
 
-/** What listeners get; `frame` is the event already encoded for SSE, once for all clients. */
+/**
+ * What listeners get; `frame` is the event already encoded for SSE as bytes, once for all
+ * clients: every stream writes the same Buffer.
+ */
 export type HubEvent =
-  | { type: 'change'; change: Change; frame: string }
+  | { type: 'change'; change: Change; frame: Buffer }
   | { type: 'snapshot'; snapshot: Snapshot; reason: 'initial' | 'recreated' }
-  | { type: 'status'; status: HubStatus; frame: string };
+  | { type: 'status'; status: HubStatus; frame: Buffer };
 
 export type HubSettings = Pick<Config, 'nats' | 'bucket' | 'history'> & { live?: Pick<Config['live'], 'ringEvents' | 'ringBytes'> };
 
@@ -50,7 +53,7 @@ export class Hub {
   private readonly listeners = new Set<HubListener>();
   private readonly actors = new ActorLedger();
   private readonly ring: ChangeRing;
-  private snapshotFrameCache: { snapshot: Snapshot; frame: string } | undefined;
+  private snapshotFrameCache: { snapshot: Snapshot; frame: Buffer } | undefined;
   private snapshotJsonCache: { snapshot: Snapshot; json: string } | undefined;
   private link: NatsLink | undefined;
   private bucket: PipeBucket | undefined;
@@ -100,10 +103,10 @@ export class Hub {
   }
 
   /** The current snapshot as one SSE frame, encoded once per revision for every client. */
-  snapshotFrame(): string {
+  snapshotFrame(): Buffer {
     const snapshot = this.cache.snapshot();
     if (this.snapshotFrameCache?.snapshot !== snapshot) {
-      this.snapshotFrameCache = { snapshot, frame: encodeEvent('snapshot', this.snapshotJson(), snapshot.revision) };
+      this.snapshotFrameCache = { snapshot, frame: Buffer.from(encodeEvent('snapshot', this.snapshotJson(), snapshot.revision)) };
     }
     return this.snapshotFrameCache.frame;
   }
@@ -114,8 +117,8 @@ export class Hub {
   }
 
   /** The current link status as an SSE `status` frame. */
-  statusFrame(): string {
-    return encodeEvent('status', JSON.stringify(this.statusData()));
+  statusFrame(): Buffer {
+    return Buffer.from(encodeEvent('status', JSON.stringify(this.statusData())));
   }
 
   get(key: string): Entry | undefined {
@@ -257,9 +260,9 @@ export class Hub {
     const labelled = this.actors.label(change);
     if (!this.cache.apply(labelled)) return;
     if (labelled.operation === 'PUT') this.warnIfInvalid(labelled);
-    const text = encodeEvent(labelled.operation === 'PUT' ? 'put' : 'delete', JSON.stringify(labelled), labelled.revision);
-    this.ring.push({ revision: labelled.revision, text, bytes: Buffer.byteLength(text) });
-    this.emit({ type: 'change', change: labelled, frame: text });
+    const frame = Buffer.from(encodeEvent(labelled.operation === 'PUT' ? 'put' : 'delete', JSON.stringify(labelled), labelled.revision));
+    this.ring.push({ revision: labelled.revision, bytes: frame });
+    this.emit({ type: 'change', change: labelled, frame });
     this.settle();
   }
 

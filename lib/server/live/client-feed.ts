@@ -1,0 +1,90 @@
+import 'server-only';
+import { encodeComment, encodeRetry } from '@/lib/live/sse';
+import type { Hub, HubEvent } from '@/lib/server/hub';
+
+/** Where one client's bytes go: a Node response (serve-events.ts) or a web stream (event-stream.ts). */
+export type FeedSink = {
+  write(bytes: Buffer): void;
+  /** False once the client's queue holds its limit of unsent bytes. */
+  hasRoom(): boolean;
+};
+
+export type FeedOptions = {
+  /** Last-Event-ID sent by a reconnecting client. */
+  lastEventId?: number;
+  pingMs: number;
+};
+
+export type ClientFeed = {
+  /** The sink has sent what it held: a client that fell behind gets its fresh snapshot now. */
+  drained(): void;
+  /** The client is gone: stop listening at once. */
+  close(): void;
+};
+
+const RETRY = Buffer.from(encodeRetry(1_000));
+const PING = Buffer.from(encodeComment('ping'));
+
+/**
+ * One client's event sequence (SPEC §4): a `retry` hint, the link status, then either the changes
+ * after its Last-Event-ID (when the hub's ring still has them all) or a snapshot, then every
+ * change. The queue is bounded: a client that stops reading is marked behind, its changes are
+ * dropped, and it is sent one fresh snapshot when it drains — its memory never grows with the
+ * bucket. Every frame is a Buffer the hub encoded once; nothing here copies it.
+ */
+export function openClientFeed(hub: Hub, sink: FeedSink, options: FeedOptions): ClientFeed {
+  let sent = 0; // highest revision this client has been brought to
+  let behind = false;
+  let closed = false;
+
+  const sendSnapshot = () => {
+    sink.write(hub.snapshotFrame());
+    sent = hub.snapshot().revision;
+  };
+
+  sink.write(RETRY);
+  sink.write(hub.statusFrame());
+  const resume = options.lastEventId === undefined ? undefined : hub.changesSince(options.lastEventId);
+  if (resume) {
+    for (const frame of resume) sink.write(frame.bytes);
+    sent = resume.at(-1)?.revision ?? options.lastEventId!;
+  } else if (hub.status().ready) {
+    sendSnapshot();
+  } // else: the hub's first snapshot event reaches this client below.
+
+  const onEvent = (event: HubEvent) => {
+    if (event.type === 'status') {
+      if (sink.hasRoom()) sink.write(event.frame);
+      return;
+    }
+    if (behind) return;
+    if (!sink.hasRoom()) {
+      behind = true; // drained() sends a fresh snapshot once the client has caught up.
+      return;
+    }
+    if (event.type === 'snapshot') sendSnapshot();
+    else if (event.change.revision > sent) {
+      sink.write(event.frame);
+      sent = event.change.revision;
+    }
+  };
+  const unsubscribe = hub.subscribe(onEvent);
+  const ping = setInterval(() => {
+    if (sink.hasRoom()) sink.write(PING);
+  }, options.pingMs);
+
+  return {
+    drained() {
+      if (!behind || closed) return;
+      behind = false;
+      sink.write(hub.statusFrame()); // a status change may have been dropped meanwhile too
+      sendSnapshot();
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      clearInterval(ping);
+    },
+  };
+}
