@@ -1,16 +1,23 @@
-// One EventSource per tab, feeding the framework-free reducer; components read it through
-// useSyncExternalStore (see use-live.ts). Never instantiated on the server.
-import { LIVE_EVENT_NAMES, type LiveEvent } from '@/lib/live/protocol';
-import { initialLiveState, liveReducer, type LiveAction, type LiveState } from '@/lib/live/reducer';
+// The tab's live state: events from the live connection feed the framework-free reducer, a frame
+// at a time; components read it through useSyncExternalStore (live-provider.tsx). The connection
+// is shared by all tabs where the browser allows it (tab-share.ts): one tab's EventSource, every
+// tab's store. Never instantiated on the server.
+import type { LiveEvent } from '@/lib/live/protocol';
+import { initialLiveState, liveReducer, type ConnectionState, type LiveAction, type LiveState } from '@/lib/live/reducer';
+import { EventSourceFeed } from './event-source-feed';
+import { TabShare, type ShareMessage, type SharedState, type TabShareHost } from './tab-share';
 
-const MAX_RETRY_MS = 10_000;
+// Hidden tabs get no animation frames: their events are applied by this timer instead.
+const HIDDEN_FLUSH_MS = 250;
 
-export class LiveStore {
+export class LiveStore implements TabShareHost {
   private state: LiveState = initialLiveState;
   private readonly listeners = new Set<() => void>();
-  private source: EventSource | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private failures = 0;
+  private pending: LiveEvent[] = [];
+  private frame: number | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private feed: EventSourceFeed | undefined;
+  private share: TabShare | undefined;
   private users = 0;
 
   constructor(private readonly url = '/api/events') {}
@@ -22,12 +29,85 @@ export class LiveStore {
     return () => this.listeners.delete(listener);
   };
 
-  /** Connects while at least one component uses the store. */
+  /** Connects (or joins the tab that is connected) while at least one component uses the store. */
   retain(): () => void {
-    if (this.users++ === 0) this.connect();
+    if (this.users++ === 0) {
+      if (TabShare.supported()) this.share = new TabShare(this);
+      else this.lead();
+    }
     return () => {
-      if (--this.users === 0) this.disconnect();
+      if (--this.users > 0) return;
+      this.share?.stop();
+      this.share = undefined;
+      this.follow();
     };
+  }
+
+  lead(): void {
+    this.flush(); // resume from everything this tab has
+    this.feed = new EventSourceFeed(
+      this.url,
+      {
+        event: (event) => {
+          this.share?.publish({ type: 'event', event });
+          this.enqueue(event);
+        },
+        connection: (state) => {
+          this.share?.publish({ type: 'connection', state });
+          this.setConnection(state);
+        },
+      },
+      () => (this.state.synced ? this.state.revision : undefined),
+    );
+    this.feed.open();
+  }
+
+  follow(): void {
+    this.feed?.close();
+    this.feed = undefined;
+  }
+
+  receive(message: ShareMessage): void {
+    if (message.type === 'event') this.enqueue(message.event);
+    else if (message.type === 'connection') this.setConnection(message.state);
+    else if (message.type === 'state') {
+      const { snapshot, nats } = message;
+      if (snapshot && !this.state.synced) this.enqueue({ event: 'snapshot', id: snapshot.revision, data: snapshot });
+      if (nats) this.enqueue({ event: 'status', data: { nats, ready: snapshot !== undefined, revision: snapshot?.revision ?? 0 } });
+      this.setConnection(message.connection);
+    }
+  }
+
+  wantsSnapshot(): boolean {
+    return !this.state.synced;
+  }
+
+  stateFor(to: string, withSnapshot: boolean): SharedState {
+    this.flush();
+    const { synced, revision, pipes, nats, connection } = this.state;
+    return { type: 'state', to, snapshot: withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined, nats, connection };
+  }
+
+  private enqueue(event: LiveEvent): void {
+    this.pending.push(event);
+    // One state change per frame at most, however many events arrive in it.
+    this.frame ??= requestAnimationFrame(this.flush);
+    this.flushTimer ??= setTimeout(this.flush, HIDDEN_FLUSH_MS);
+  }
+
+  private readonly flush = (): void => {
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    clearTimeout(this.flushTimer);
+    this.frame = this.flushTimer = undefined;
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    this.dispatch({ type: 'events', events, at: Date.now() });
+  };
+
+  private setConnection(state: ConnectionState): void {
+    this.flush(); // in order with the events before it
+    this.dispatch({ type: 'connection', state });
   }
 
   private dispatch(action: LiveAction): void {
@@ -35,45 +115,5 @@ export class LiveStore {
     if (next === this.state) return;
     this.state = next;
     for (const listener of this.listeners) listener();
-  }
-
-  private connect(): void {
-    // A fresh EventSource resumes from what this tab already has, instead of a full snapshot.
-    const url = this.state.synced ? `${this.url}?lastEventId=${this.state.revision}` : this.url;
-    const source = new EventSource(url);
-    this.source = source;
-    for (const name of LIVE_EVENT_NAMES) {
-      source.addEventListener(name, (message) => {
-        this.failures = 0;
-        const data = JSON.parse((message as MessageEvent<string>).data);
-        const id = Number((message as MessageEvent).lastEventId);
-        this.dispatch({ type: 'event', event: { event: name, id, data } as LiveEvent, at: Date.now() });
-      });
-    }
-    source.onerror = () => {
-      if (source.readyState === EventSource.CONNECTING) {
-        this.dispatch({ type: 'connection', state: 'reconnecting' });
-        return;
-      }
-      // CLOSED: the browser gave up (a non-200 answer: the server restarting, or the session
-      // expired); retry ourselves, or go to sign-in when the session is gone.
-      this.dispatch({ type: 'connection', state: 'offline' });
-      source.close();
-      void fetch('/api/session').then(
-        (res) => {
-          // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load: the session is gone
-          if (res.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-        },
-        () => undefined,
-      );
-      this.failures++;
-      this.retryTimer = setTimeout(() => this.connect(), Math.min(MAX_RETRY_MS, 500 * 2 ** this.failures));
-    };
-  }
-
-  private disconnect(): void {
-    clearTimeout(this.retryTimer);
-    this.source?.close();
-    this.source = undefined;
   }
 }

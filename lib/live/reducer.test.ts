@@ -10,7 +10,9 @@ const entry = (key: string, revision: number, sql = 'SELECT 1'): Entry => ({
   operation: 'PUT',
   value: { name: key, sql },
 });
-const apply = (state: LiveState, ...events: LiveEvent[]) => events.reduce((s, event) => liveReducer(s, { type: 'event', event, at: 1000 }), state);
+/** Applies events one batch each, as if every event arrived in a frame of its own. */
+const apply = (state: LiveState, ...events: LiveEvent[]) => events.reduce((s, event) => liveReducer(s, { type: 'events', events: [event], at: 1000 }), state);
+const applyBatch = (state: LiveState, ...events: LiveEvent[]) => liveReducer(state, { type: 'events', events, at: 1000 });
 const snapshot = (revision: number, ...pipes: Entry[]): LiveEvent => ({ event: 'snapshot', id: revision, data: { revision, pipes } });
 
 describe('liveReducer', () => {
@@ -64,6 +66,51 @@ describe('liveReducer', () => {
     for (let r = 1; r <= RECENT_LIMIT + 20; r++) s = apply(s, { event: 'put', id: r, data: entry(`k${r}`, r) });
     expect(s.recent).toHaveLength(RECENT_LIMIT);
     expect(s.recent[0]!.change.revision).toBe(RECENT_LIMIT + 20);
+  });
+
+  it('applies a batch exactly as the same events one by one, copying the map once', () => {
+    const start = apply(initialLiveState, snapshot(10, entry('a', 1), entry('b', 2), entry('c', 3)));
+    const events: LiveEvent[] = [
+      { event: 'put', id: 9, data: entry('a', 9, 'SELECT stale') }, // already applied: ignored
+      { event: 'put', id: 11, data: entry('a', 11, 'SELECT 11') },
+      { event: 'status', data: { nats: 'connected', ready: true, revision: 11 } },
+      { event: 'delete', id: 12, data: { key: 'b', revision: 12, updated: 'x', operation: 'PURGE' } },
+      { event: 'put', id: 13, data: entry('d', 13) },
+      { event: 'put', id: 14, data: entry('a', 14, 'SELECT 14') },
+    ];
+    const oneByOne = apply(start, ...events);
+    const batched = applyBatch(start, ...events);
+    expect(batched).toEqual(oneByOne);
+    expect(start.pipes.get('a')!.revision).toBe(1); // the state it started from is untouched
+    expect(batched.recent.map((r) => [r.change.key, r.change.revision, r.previous?.revision])).toEqual([
+      ['a', 14, 11],
+      ['d', 13, undefined],
+      ['b', 12, 2],
+      ['a', 11, 1],
+    ]);
+  });
+
+  it('a batch with a snapshot in the middle starts afresh from it', () => {
+    const start = apply(initialLiveState, snapshot(10, entry('a', 1)));
+    const s = applyBatch(start, { event: 'put', id: 11, data: entry('b', 11) }, snapshot(3, entry('fresh', 3)), { event: 'put', id: 4, data: entry('c', 4) });
+    expect(s.revision).toBe(4);
+    expect([...s.pipes.keys()].sort()).toEqual(['c', 'fresh']);
+    expect(start.pipes.size).toBe(1);
+  });
+
+  it('an empty batch, or one of ids already applied, returns the same state', () => {
+    const s = apply(initialLiveState, snapshot(5, entry('a', 5)));
+    expect(applyBatch(s)).toBe(s);
+    expect(applyBatch(s, { event: 'put', id: 4, data: entry('a', 4) })).toBe(s);
+  });
+
+  it('keeps only the newest of a batch larger than the recent list', () => {
+    const events: LiveEvent[] = Array.from({ length: RECENT_LIMIT + 7 }, (_, i) => ({ event: 'put', id: i + 1, data: entry(`k${i + 1}`, i + 1) }));
+    const s = applyBatch(apply(initialLiveState, snapshot(0)), ...events);
+    expect(s.recent).toHaveLength(RECENT_LIMIT);
+    expect(s.recent[0]!.change.revision).toBe(RECENT_LIMIT + 7);
+    expect(s.recent.at(-1)!.change.revision).toBe(8);
+    expect(s.pipes.size).toBe(RECENT_LIMIT + 7);
   });
 
   it('tracks the connection and the server link', () => {

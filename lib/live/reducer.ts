@@ -21,7 +21,11 @@ export type LiveState = {
   recent: readonly ReceivedChange[];
 };
 
-export type LiveAction = { type: 'event'; event: LiveEvent; at: number } | { type: 'connection'; state: ConnectionState };
+/**
+ * `events` is what arrived since the last animation frame, in order: applying them together
+ * copies the 10,000-entry map once, not once per event (a burst of 500 edits was one 720 ms task).
+ */
+export type LiveAction = { type: 'events'; events: readonly LiveEvent[]; at: number } | { type: 'connection'; state: ConnectionState };
 
 export const RECENT_LIMIT = 500;
 
@@ -39,37 +43,40 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
   if (action.type === 'connection') {
     return action.state === state.connection ? state : { ...state, connection: action.state };
   }
-  const { event, at } = action;
-  switch (event.event) {
-    case 'status':
-      return { ...state, nats: event.data.nats };
-    case 'snapshot':
-      return {
-        ...state,
-        synced: true,
-        connection: 'live',
-        revision: event.data.revision,
-        pipes: new Map(event.data.pipes.map((e) => [e.key, e])),
-      };
-    case 'put':
-    case 'delete': {
-      // A change already applied (a resumed stream, a second tab's echo) changes nothing.
-      if (!state.synced || event.id <= state.revision) return state.connection === 'live' ? state : { ...state, connection: 'live' };
-      const change = event.data;
-      const pipes = new Map(state.pipes);
-      const previous = pipes.get(change.key);
-      if (event.event === 'put') pipes.set(change.key, event.data);
-      else pipes.delete(change.key);
-      return {
-        ...state,
-        connection: 'live',
-        revision: event.id,
-        pipes,
-        lastChangeAt: at,
-        recent: [{ change, previous, receivedAt: at }, ...state.recent].slice(0, RECENT_LIMIT),
-      };
+  const { events, at } = action;
+  let next = state;
+  // The map this batch made (a copy, or a snapshot's): the only one it may change in place.
+  let own: Map<string, Entry> | undefined;
+  const received: ReceivedChange[] = [];
+  for (const event of events) {
+    switch (event.event) {
+      case 'status':
+        if (next.nats !== event.data.nats) next = { ...next, nats: event.data.nats };
+        break;
+      case 'snapshot':
+        own = new Map(event.data.pipes.map((e) => [e.key, e]));
+        next = { ...next, synced: true, connection: 'live', revision: event.data.revision, pipes: own };
+        break;
+      case 'put':
+      case 'delete': {
+        // A change already applied (a resumed stream, a second tab's echo) changes nothing.
+        if (!next.synced || event.id <= next.revision) {
+          if (next.connection !== 'live') next = { ...next, connection: 'live' };
+          break;
+        }
+        own ??= new Map(next.pipes);
+        const change = event.data;
+        const previous = own.get(change.key);
+        if (event.event === 'put') own.set(change.key, event.data);
+        else own.delete(change.key);
+        received.push({ change, previous, receivedAt: at });
+        next = { ...next, connection: 'live', revision: event.id, pipes: own, lastChangeAt: at };
+        break;
+      }
     }
   }
+  if (received.length === 0) return next;
+  return { ...next, recent: [...received.slice(-RECENT_LIMIT).reverse(), ...next.recent].slice(0, RECENT_LIMIT) };
 }
 
 /** The pipes sorted by key, as the API lists them. */
