@@ -1,12 +1,14 @@
 // Live-channel latency: how long from a `kv.put` until the change is in a browser's hands, next
-// to the floor set by NATS itself. One nats-server and one console (`next start`, production
+// to the floor set by NATS itself. One nats-server and one console (server.mjs, production
 // build, 127.0.0.1) for the whole run; three series, one after the other, on the same key:
 //   1. raw floor: a plain nats.js KV watch (updates only, its own connection, console not
 //      running) — put → entry received;
 //   2. the console with 1 SSE client (in this process) — put → `put` event parsed;
 //   3. the console with `clients` SSE clients held in a separate node process
 //      (lib/sse-fanout-process.mjs) — put → each client's `put` event; per put the first, the
-//      median and the last client.
+//      median and the last client;
+//   4. the same fan-out against the same build under plain `next start`, where the route handler
+//      streams the events (server.mjs serves them straight to the socket): what the fast path buys.
 // Every put is timed from just before kv.put() in the writer, with one wall clock shared by both
 // processes (performance.timeOrigin + performance.now()). Puts are spaced: the next one waits
 // until every receiver has the previous one, then at least GAP_MS more and INTERVAL_MS since
@@ -337,7 +339,7 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
     log(`raw floor: plain KV watch, ${puts} puts (+${WARMUP_PUTS} warm-up)`);
     const raw = await rawFloor({ servers: nats.url, kv, nextValue, count: puts, log });
 
-    log('starting the console (next start)');
+    log('starting the console (server.mjs)');
     // BENCH_CONSOLE_CPU_PROF=<dir>: the console writes a V8 CPU profile there when it stops.
     const profileDir = process.env.BENCH_CONSOLE_CPU_PROF;
     const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
@@ -350,6 +352,13 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
     log(`console, ${clients} SSE clients: ${fanoutPuts} puts (+${WARMUP_PUTS} warm-up)`);
     const fan = await fanOut({ server, kv, nextValue, clients, count: fanoutPuts, log });
     const serverWarnings = server.linesMatching(/ (warn|error) /i);
+    await server.stop();
+
+    log(`the same build under plain next start (route handler), ${clients} SSE clients: ${fanoutPuts} puts (+${WARMUP_PUTS} warm-up)`);
+    server = await spawnConsole(nats.url, { appDir: app.dir, env: { PIPES_DATA_DIR: dataDir }, server: 'next-start' });
+    await waitForList(server, pipeCount + 1);
+    const viaRoute = await fanOut({ server, kv, nextValue, clients, count: fanoutPuts, log });
+    serverWarnings.push(...server.linesMatching(/ (warn|error) /i));
 
     const rawS = summarize(raw.latencies);
     const oneS = summarize(one.latencies);
@@ -358,15 +367,18 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
     const lastS = summarize(fan.perPut.map((p) => p.last));
     const handlerS = summarize(fan.perPut.map((p) => p.clientHandlerMs));
     const c = fan.client;
-    const everyPutEverywhere =
-      fan.missing.length === 0 &&
-      c.incomplete.length === 0 &&
-      c.putsPerClient.min === c.putsPerClient.max &&
-      c.putsPerClient.min === fanoutPuts + WARMUP_PUTS &&
-      c.orderErrors === 0 &&
-      c.lateSnapshots === 0 &&
-      c.closedEarly === 0 &&
-      c.payloadMismatch === 0;
+    /** @param {typeof fan} series */
+    const everyPutEverywhere = (series) =>
+      series.missing.length === 0 &&
+      series.client.incomplete.length === 0 &&
+      series.client.putsPerClient.min === series.client.putsPerClient.max &&
+      series.client.putsPerClient.min === fanoutPuts + WARMUP_PUTS &&
+      series.client.orderErrors === 0 &&
+      series.client.lateSnapshots === 0 &&
+      series.client.closedEarly === 0 &&
+      series.client.payloadMismatch === 0;
+    const routeLastS = summarize(viaRoute.perPut.map((p) => p.last));
+    const routeMedianS = summarize(viaRoute.perPut.map((p) => p.median));
 
     const results = {
       benchmark: 'sse-latency',
@@ -403,7 +415,7 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
         ratioMedianP50ToRaw: medianS.median / rawS.median,
         ratioLastP50ToRaw: lastS.median / rawS.median,
         meetsGoal: lastS.p99 <= GOAL_LAST_CLIENT_P99_MS,
-        everyClientGotEveryPut: everyPutEverywhere,
+        everyClientGotEveryPut: everyPutEverywhere(fan),
         deliveries: { expected: clients * (fanoutPuts + WARMUP_PUTS), perClient: c.putsPerClient, incomplete: c.incomplete, missing: fan.missing },
         checks: {
           orderErrors: c.orderErrors,
@@ -423,11 +435,19 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
         clock: fan.clock,
         perPut: fan.perPut,
       },
+      routeHandlerFanOut: {
+        server: 'next start (app/api/events/route.ts)',
+        clients,
+        medianClientMs: routeMedianS,
+        lastClientMs: routeLastS,
+        everyClientGotEveryPut: everyPutEverywhere(viaRoute),
+        console: { ...viaRoute.consoleWithClients, cpuMsPerPut: viaRoute.consoleCpuMsPerPut },
+      },
       goals: { console1ClientP50MaxRatio: GOAL_RATIO_1_CLIENT, lastClientP99MaxMs: GOAL_LAST_CLIENT_P99_MS },
       serverWarnings,
     };
     for (const s of [results.rawFloor.latencyMs, results.console1Client.latencyMs]) delete s.runs;
-    for (const s of [firstS, medianS, lastS, handlerS]) delete s.runs;
+    for (const s of [firstS, medianS, lastS, handlerS, routeMedianS, routeLastS]) delete s.runs;
     return { name: 'sse-latency', results: rounded(results, 3), report: report(results) };
   } finally {
     await server?.stop();
@@ -459,6 +479,8 @@ function report(r) {
       row(`console, ${fan.clients} clients: first client`, fan.firstClientMs),
       row(`console, ${fan.clients} clients: median client`, fan.medianClientMs),
       row(`console, ${fan.clients} clients: last client`, fan.lastClientMs),
+      row(`route handler (next start): median client`, r.routeHandlerFanOut.medianClientMs),
+      row(`route handler (next start): last client`, r.routeHandlerFanOut.lastClientMs),
     ],
   );
   const c = fan.checks;
@@ -478,7 +500,8 @@ function report(r) {
     `delivery: ${delivered}`,
     '',
     `opening ${fan.clients} streams: ${Math.round(fan.open.openMs)} ms to all 200s, ${Math.round(fan.open.allSnapshotsMs)} ms to all snapshots; console CPU ${Math.round(fan.open.consoleCpuMs)} ms`,
-    `console CPU per put: ${f(r.console1Client.consoleCpuMsPerPut)} ms with 1 client, ${f(fan.console.cpuMsPerPut)} ms with ${fan.clients} (/proc, 10 ms ticks, averaged)`,
+    `console CPU per put: ${f(r.console1Client.consoleCpuMsPerPut)} ms with 1 client, ${f(fan.console.cpuMsPerPut)} ms with ${fan.clients} (/proc, 10 ms ticks, averaged); ` +
+      `${f(r.routeHandlerFanOut.console.cpuMsPerPut)} ms with ${fan.clients} under next start (route handler${r.routeHandlerFanOut.everyClientGotEveryPut ? ', every client got every put' : ', NOT every client got every put'})`,
     `console with ${fan.clients} clients: RSS ${(fan.console.rssKiB / 1024).toFixed(1)} MiB, ${fan.console.sockets} open sockets`,
     `client process (${fan.clients} clients): CPU ${f(fan.clientProcess.cpuMsPerPut)} ms per put, of it decode+parse p50 ${f(fan.clientProcess.handlerMsPerPut.median)} ms, max ${f(fan.clientProcess.handlerMsPerPut.max)} ms; ` +
       `event-loop delay p99 ${f(fan.clientProcess.eventLoopDelayMs.p99)} ms; clock offset between processes ${f(fan.clock.offsetMs)} ms (IPC rtt ${f(fan.clock.rttMs)} ms)`,

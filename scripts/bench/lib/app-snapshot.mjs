@@ -23,7 +23,10 @@ export function snapshotProductionBuild() {
     if (builtAt() !== before || !existsSync(join(dir, '.next', 'BUILD_ID'))) {
       throw new Error('.next changed while it was being copied (a `next build` is running?); try again when it is done');
     }
-    for (const file of ['next.config.mjs', 'package.json']) cpSync(join(repoRoot, file), join(dir, file));
+    // next.config.mjs reads its headers from the JSON file at start.
+    for (const file of ['server.mjs', 'next.config.mjs', 'package.json', 'lib/server/static-security-headers.json']) {
+      cpSync(join(repoRoot, file), join(dir, file));
+    }
     if (existsSync(join(repoRoot, 'public'))) cpSync(join(repoRoot, 'public'), join(dir, 'public'), { recursive: true });
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
     const idFile = join(dir, '.next', 'BUILD_ID');

@@ -21,14 +21,15 @@ export function freePort() {
 }
 
 /**
- * Spawns `next start` against `natsUrl`. `spawnedAt` is performance.now() just before spawn();
+ * Spawns the production server (`server.mjs`, or plain `next start` with server: 'next-start')
+ * against `natsUrl`. `spawnedAt` is performance.now() just before spawn();
  * `lineAt(re)` is when the first output line matching `re` reached us (ms after spawnedAt).
  * @param {string} natsUrl
- * @param {{ appDir?: string, env?: Record<string, string>, nodeArgs?: string[] }} [options]
- *   appDir: the app whose .next to serve (default: the repository); env: more environment for
+ * @param {{ appDir?: string, env?: Record<string, string>, nodeArgs?: string[], server?: 'server.mjs' | 'next-start' }} [options]
+ *   appDir: the app whose server.mjs and .next to run (default: the repository); env: more environment for
  *   the server; nodeArgs: for node itself, e.g. --cpu-prof (not allowed in NODE_OPTIONS)
  */
-export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeArgs = [] } = {}) {
+export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeArgs = [], server = 'server.mjs' } = {}) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // The API wants a credential; a configured token also keeps the console from generating one
@@ -37,7 +38,11 @@ export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeA
   const spawnedAt = performance.now();
   const child = spawn(
     process.execPath,
-    [...nodeArgs, join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', appDir, '-H', '127.0.0.1', '-p', String(port)],
+    [
+      ...nodeArgs,
+      ...(server === 'server.mjs' ? [join(appDir, 'server.mjs')] : [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', appDir]),
+      ...['-H', '127.0.0.1', '-p', String(port)],
+    ],
     {
       cwd: appDir,
       // PIPES_DIR empty: no .sql bootstrap, the bucket holds exactly what the benchmark put.
