@@ -21,15 +21,16 @@ export function freePort() {
 }
 
 /**
- * Spawns the production server (`server.mjs`, or plain `next start` with server: 'next-start')
- * against `natsUrl`. `spawnedAt` is performance.now() just before spawn();
+ * Spawns the production server (`server.mjs`, or plain `next start` with server: 'next-start',
+ * also the default when BENCH_SERVER=next-start, to compare the two on any benchmark) against
+ * `natsUrl`. `spawnedAt` is performance.now() just before spawn();
  * `lineAt(re)` is when the first output line matching `re` reached us (ms after spawnedAt).
  * @param {string} natsUrl
  * @param {{ appDir?: string, env?: Record<string, string>, nodeArgs?: string[], server?: 'server.mjs' | 'next-start' }} [options]
  *   appDir: the app whose server.mjs and .next to run (default: the repository); env: more environment for
  *   the server; nodeArgs: for node itself, e.g. --cpu-prof (not allowed in NODE_OPTIONS)
  */
-export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeArgs = [], server = 'server.mjs' } = {}) {
+export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeArgs = [], server = process.env.BENCH_SERVER ?? 'server.mjs' } = {}) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // The API wants a credential; a configured token also keeps the console from generating one
