@@ -9,6 +9,9 @@ export type FeedSink = {
   hasRoom(): boolean;
 };
 
+/** What a feed needs of the hub. */
+export type FeedHub = Pick<Hub, 'subscribe' | 'status' | 'snapshot' | 'snapshotFrame' | 'statusFrame' | 'changesSince'>;
+
 export type FeedOptions = {
   /** Last-Event-ID sent by a reconnecting client. */
   lastEventId?: number;
@@ -32,7 +35,7 @@ const PING = Buffer.from(encodeComment('ping'));
  * dropped, and it is sent one fresh snapshot when it drains — its memory never grows with the
  * bucket. Every frame is a Buffer the hub encoded once; nothing here copies it.
  */
-export function openClientFeed(hub: Hub, sink: FeedSink, options: FeedOptions): ClientFeed {
+export function openClientFeed(hub: FeedHub, sink: FeedSink, options: FeedOptions): ClientFeed {
   let sent = 0; // highest revision this client has been brought to
   let behind = false;
   let closed = false;

@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Frame } from '@/lib/server/hub/change-ring';
+import type { HubEvent, HubListener, HubStatus } from '@/lib/server/hub';
+import type { Snapshot } from '@/lib/server/hub/pipe-cache';
+import { openClientFeed, type FeedHub, type FeedSink } from './client-feed';
+
+const frame = (text: string) => Buffer.from(text);
+
+/** A hub whose revision, ring and events the test sets; frames are readable labels. */
+function fakeHub({ ready = true, revision = 10, ring = [] as Frame[] } = {}) {
+  const listeners = new Set<HubListener>();
+  const state = { ready, revision };
+  const hub: FeedHub = {
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    status: () => ({ ready: state.ready, revision: state.revision }) as HubStatus,
+    snapshot: () => ({ revision: state.revision }) as Snapshot,
+    snapshotFrame: () => frame(`snapshot@${state.revision}`),
+    statusFrame: () => frame('status'),
+    changesSince: (revision) => (revision >= (ring[0]?.revision ?? Infinity) - 1 ? ring.filter((f) => f.revision > revision) : undefined),
+  };
+  const emitChange = (revision: number) => {
+    state.revision = revision;
+    const event: HubEvent = { type: 'change', change: { key: 'k', revision, updated: '', operation: 'DEL' }, frame: frame(`change@${revision}`) };
+    listeners.forEach((l) => l(event));
+  };
+  const emitSnapshot = (revision: number) => {
+    state.revision = revision;
+    state.ready = true;
+    listeners.forEach((l) => l({ type: 'snapshot', snapshot: { revision } as Snapshot, reason: 'recreated' }));
+  };
+  return { hub, listeners, emitChange, emitSnapshot };
+}
+
+/** A sink that holds up to `room` frames until the test drains it. */
+function fakeSink(room = Infinity) {
+  const written: string[] = [];
+  let queued = 0;
+  const sink: FeedSink & { drain(): void } = {
+    write: (bytes) => {
+      written.push(bytes.toString());
+      queued++;
+    },
+    hasRoom: () => queued < room,
+    drain: () => {
+      queued = 0;
+    },
+  };
+  return { sink, written };
+}
+
+const OPTIONS = { pingMs: 1_000 };
+
+describe('openClientFeed', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('starts with retry, status and a snapshot, then writes each change once, in order', () => {
+    const { hub, emitChange } = fakeHub();
+    const { sink, written } = fakeSink();
+    openClientFeed(hub, sink, OPTIONS);
+    emitChange(11);
+    emitChange(12);
+    expect(written).toEqual(['retry: 1000\n\n', 'status', 'snapshot@10', 'change@11', 'change@12']);
+  });
+
+  it('resumes from the ring without a snapshot, and skips changes it already sent', () => {
+    const ring = [11, 12, 13].map((revision) => ({ revision, bytes: frame(`change@${revision}`) }));
+    const { hub, emitChange } = fakeHub({ revision: 13, ring });
+    const { sink, written } = fakeSink();
+    openClientFeed(hub, sink, { ...OPTIONS, lastEventId: 11 });
+    emitChange(13); // already sent from the ring
+    emitChange(14);
+    expect(written.slice(2)).toEqual(['change@12', 'change@13', 'change@14']);
+  });
+
+  it('sends a snapshot when the ring does not cover the id', () => {
+    const ring = [{ revision: 50, bytes: frame('change@50') }];
+    const { hub } = fakeHub({ revision: 50, ring });
+    const { sink, written } = fakeSink();
+    openClientFeed(hub, sink, { ...OPTIONS, lastEventId: 3 });
+    expect(written.slice(2)).toEqual(['snapshot@50']);
+  });
+
+  it('waits for the first snapshot when the hub is not ready', () => {
+    const { hub, emitSnapshot } = fakeHub({ ready: false, revision: 0 });
+    const { sink, written } = fakeSink();
+    openClientFeed(hub, sink, OPTIONS);
+    expect(written).toEqual(['retry: 1000\n\n', 'status']);
+    emitSnapshot(7);
+    expect(written.at(-1)).toBe('snapshot@7');
+  });
+
+  it('a client whose queue is full is marked behind, gets nothing more, and one snapshot once drained', () => {
+    const { hub, emitChange } = fakeHub();
+    const { sink, written } = fakeSink(4); // retry, status, snapshot, one change
+    const feed = openClientFeed(hub, sink, OPTIONS);
+    for (let r = 11; r <= 20; r++) emitChange(r);
+    expect(written).toEqual(['retry: 1000\n\n', 'status', 'snapshot@10', 'change@11']);
+    feed.drained();
+    sink.drain();
+    feed.drained();
+    expect(written.slice(4)).toEqual(['status', 'snapshot@20']);
+    feed.drained(); // not behind any more: nothing
+    emitChange(21);
+    expect(written.slice(6)).toEqual(['change@21']);
+  });
+
+  it('pings while idle, only when there is room', () => {
+    const { hub } = fakeHub();
+    const { sink, written } = fakeSink(4);
+    openClientFeed(hub, sink, OPTIONS);
+    vi.advanceTimersByTime(1_000);
+    expect(written.at(-1)).toBe(': ping\n\n');
+    vi.advanceTimersByTime(5_000);
+    expect(written.filter((w) => w.startsWith(': ping'))).toHaveLength(1);
+  });
+
+  it('close() unsubscribes and stops the pings at once', () => {
+    const { hub, listeners, emitChange } = fakeHub();
+    const { sink, written } = fakeSink();
+    const feed = openClientFeed(hub, sink, OPTIONS);
+    expect(listeners.size).toBe(1);
+    feed.close();
+    expect(listeners.size).toBe(0);
+    emitChange(11);
+    vi.advanceTimersByTime(10_000);
+    expect(written).toEqual(['retry: 1000\n\n', 'status', 'snapshot@10']);
+  });
+});
