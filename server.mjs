@@ -25,7 +25,24 @@ await app.prepare();
 
 const SERVE_EVENTS = Symbol.for('pipes-console.serve-events');
 
+/** Whether the path's %-escapes decode (to UTF-8): Next answers 500 to a path that does not. */
+function pathDecodes(url = '/') {
+  const end = url.search(/[?#]/);
+  try {
+    decodeURIComponent(end < 0 ? url : url.slice(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const server = createServer((req, res) => {
+  if (!pathDecodes(req.url)) {
+    const body = JSON.stringify({ error: 'the path is not valid percent-encoding (a % must start %XX escapes of UTF-8 bytes)' });
+    res.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
   const serveEvents = globalThis[SERVE_EVENTS];
   if (serveEvents && req.method === 'GET' && (req.url === '/api/events' || req.url?.startsWith('/api/events?'))) {
     serveEvents(req, res).catch((err) => {
