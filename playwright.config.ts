@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/lib/chromium.mjs';
 
 // Browser tests against the production build (`next start`) and a real nats-server, both started
 // once by e2e/global-setup.ts; there is no `webServer` block because the console's URL is only
@@ -25,21 +26,8 @@ export default defineConfig({
       name: 'chromium',
       use: {
         ...devices['Desktop Chrome'],
-        // Debian's Chromium, never a downloaded browser (see shared PITFALLS, Browsers).
-        // `npm test` passes CHROMIUM_PATH after checking the command exists.
-        launchOptions: {
-          executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-dev-shm-usage',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-            '--disable-quic',
-          ],
-        },
+        // Debian's Chromium, never a downloaded browser (scripts/lib/chromium.mjs).
+        launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
       },
     },
   ],

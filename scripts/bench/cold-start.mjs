@@ -3,17 +3,13 @@
 // pipe costs in memory. One nats-server for the whole run; the console is a fresh `next start`
 // (production build) for every run.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { Kvm, KvWatchInclude } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { buildIfStale } from '../lib/build.mjs';
-import { startNatsServer } from '../lib/nats-server.mjs';
-import { snapshotProductionBuild } from './lib/app-snapshot.mjs';
-import { onCleanup } from './lib/cleanup.mjs';
+import { openBenchEnvironment } from './lib/bench-environment.mjs';
 import { freePort, spawnConsole, waitForList } from './lib/console-process.mjs';
 import { makePipes, putAll } from './lib/pipes.mjs';
 import { load1, memoryOf } from './lib/proc.mjs';
@@ -129,18 +125,10 @@ const pick = (runs, field) => summarize(runs.map((r) => r[field]).filter((v) => 
 export async function coldStart({ pipes: pipeCount, runs, log }) {
   const startedAt = new Date().toISOString();
   const loadBefore = load1();
-  await buildIfStale();
-  const app = snapshotProductionBuild();
-  const removeApp = onCleanup(() => app.remove());
-
-  const storeDir = mkdtempSync(join(tmpdir(), 'pipes-bench-nats-'));
-  const removeStore = onCleanup(() => rmSync(storeDir, { recursive: true, force: true }));
   const monitorPort = await freePort();
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
-  const nats = await startNatsServer({ storeDir, extraArgs: ['-m', String(monitorPort)] });
-  const stopNats = onCleanup(() => nats.stop());
-  const writer = await connect({ servers: nats.url, name: 'bench-writer' });
-  const closeWriter = onCleanup(() => writer.close());
+  const env = await openBenchEnvironment({ natsArgs: ['-m', String(monitorPort)] });
+  const { app, nats, writer } = env;
   try {
     const kvm = new Kvm(writer);
     const kv = await kvm.create(BUCKET, { history: HISTORY });
@@ -230,14 +218,7 @@ export async function coldStart({ pipes: pipeCount, runs, log }) {
     };
     return { name: 'cold-start', results: rounded(results), report: report(results) };
   } finally {
-    await writer.close();
-    closeWriter();
-    await nats.stop();
-    stopNats();
-    rmSync(storeDir, { recursive: true, force: true });
-    removeStore();
-    app.remove();
-    removeApp();
+    await env.close();
   }
 }
 

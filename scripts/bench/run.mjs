@@ -8,12 +8,15 @@ import { parseArgs } from 'node:util';
 import { repoRoot, runMain, ScriptError } from '../lib/cli.mjs';
 import { cleanupAll } from './lib/cleanup.mjs';
 import { coldStart } from './cold-start.mjs';
+import { listBurst } from './list-burst.mjs';
 import { sseLatency } from './sse-latency.mjs';
 
 const BENCHMARKS = {
   'cold-start': { run: coldStart, defaults: { pipes: 10_000, runs: 5 } },
   // puts: N of the raw-floor and 1-client series (the fan-out series gets half).
   'sse-latency': { run: sseLatency, defaults: { pipes: 100, puts: 200, clients: 1_000 } },
+  // puts: per burst, the marker included; runs: bursts counted (after one warm-up burst).
+  'list-burst': { run: listBurst, defaults: { pipes: 10_000, puts: 500, runs: 3 } },
 };
 
 const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N]
@@ -22,6 +25,7 @@ Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   cold-start   --runs, --pipes (pipes in the bucket)
   sse-latency  --pipes (in the bucket), --puts (raw floor and 1 client; the fan-out gets half),
                --clients (SSE streams of the fan-out)
+  list-burst   --pipes (in the bucket), --puts (per burst, the marker included), --runs (bursts)
 Results: bench-results/<benchmark>.json`;
 
 function options() {

@@ -15,19 +15,17 @@
 // the previous put started (load shaping, so each put is measured on its own).
 // BENCH_CONSOLE_CPU_PROF=<dir> runs the console with --cpu-prof (profile written when it stops).
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Kvm, KvWatchInclude } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
-import { buildIfStale } from '../lib/build.mjs';
-import { startNatsServer } from '../lib/nats-server.mjs';
 import { stopChild } from '../lib/run.mjs';
-import { snapshotProductionBuild } from './lib/app-snapshot.mjs';
+import { openBenchEnvironment } from './lib/bench-environment.mjs';
 import { onCleanup } from './lib/cleanup.mjs';
 import { spawnConsole, waitForList } from './lib/console-process.mjs';
 import { makePipes, putAll } from './lib/pipes.mjs';
-import { memoryOf } from './lib/proc.mjs';
+import { cpuMsOf, memoryOf } from './lib/proc.mjs';
 import { now, openSseStream } from './lib/sse-stream.mjs';
 import { rounded, summarize } from './lib/stats.mjs';
 import { formatTable } from './lib/table.mjs';
@@ -122,13 +120,6 @@ async function putSeries({ kv, nextValue, count, warmup, arrivals, log, label })
     await sleep(Math.max(GAP_MS, t0 + INTERVAL_MS - after));
   }
   return { samples, missing };
-}
-
-/** CPU time (user + system, ms) of a process from /proc (Linux); ticks of 10 ms. */
-function cpuMsOf(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime; CLK_TCK 100
 }
 
 /** Open file descriptors that are sockets, of a live process (Linux). */
@@ -313,19 +304,8 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
   const startedAt = new Date().toISOString();
   const wallStart = now();
   const loadBefore = loads();
-  await buildIfStale();
-  const app = snapshotProductionBuild();
-  const removeApp = onCleanup(() => app.remove());
-  const storeDir = mkdtempSync(join(tmpdir(), 'pipes-bench-nats-'));
-  const dataDir = mkdtempSync(join(tmpdir(), 'pipes-bench-data-'));
-  const removeDirs = onCleanup(() => {
-    rmSync(storeDir, { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const nats = await startNatsServer({ storeDir });
-  const stopNats = onCleanup(() => nats.stop());
-  const writer = await connect({ servers: nats.url, name: 'bench-writer' });
-  const closeWriter = onCleanup(() => writer.close());
+  const env = await openBenchEnvironment();
+  const { app, nats, writer, dataDir } = env;
   /** @type {Awaited<ReturnType<typeof spawnConsole>> | undefined} */
   let server;
   try {
@@ -451,15 +431,7 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
     return { name: 'sse-latency', results: rounded(results, 3), report: report(results) };
   } finally {
     await server?.stop();
-    await writer.close();
-    closeWriter();
-    await nats.stop();
-    stopNats();
-    rmSync(storeDir, { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
-    removeDirs();
-    app.remove();
-    removeApp();
+    await env.close();
   }
 }
 

@@ -15,3 +15,13 @@ export function memoryOf(pid) {
 export function load1() {
   return Math.round(loadavg()[0] * 100) / 100;
 }
+
+/**
+ * CPU time (user + system, ms) of a live process from /proc (Linux); ticks of 10 ms.
+ * @param {number} pid
+ */
+export function cpuMsOf(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime; CLK_TCK 100
+}
