@@ -11,7 +11,8 @@ const startedAt = performance.now();
 process.env.NODE_ENV = 'production';
 const { values } = parseArgs({
   options: {
-    hostname: { type: 'string', short: 'H', default: process.env.HOSTNAME ?? '0.0.0.0' },
+    // HOST, not HOSTNAME: shells and containers set HOSTNAME to the machine's name.
+    hostname: { type: 'string', short: 'H', default: process.env.HOST ?? '0.0.0.0' },
     port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
   },
 });
