@@ -45,6 +45,7 @@ export class LiveStore implements TabShareHost {
 
   lead(): void {
     this.flush(); // resume from everything this tab has
+    this.feed?.close();
     this.feed = new EventSourceFeed(
       this.url,
       {
