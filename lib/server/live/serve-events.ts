@@ -26,8 +26,8 @@ export async function serveEvents(req: IncomingMessage, res: ServerResponse): Pr
   const hub = getHub();
   void hub.start();
   const { pingMs, queueBytes } = config().live;
-  // The stream ends only when the connection does, so it needs no chunked framing: each event is
-  // then one plain socket write instead of three (size line, data, CRLF).
+  // The stream ends only when the connection does (`Connection: close`), so it needs no chunked
+  // framing: each event goes out as the shared Buffer alone, without a size line and CRLF.
   res.useChunkedEncodingByDefault = false;
   res.writeHead(200, { ...STATIC_SECURITY_HEADERS, ...EVENT_STREAM_HEADERS });
   const feed = openClientFeed(
