@@ -617,7 +617,7 @@ function report(r) {
     `writer: first put → marker acknowledged, median ${f(r.rawFloor.writtenMs.median)} ms alone, ${f(r.writer.firstPutToMarkerAckedMs.median)} ms beside console + browser ` +
       `(same machine, ${r.machine.cpus} CPUs: the burst is spread over that long); every entry reached the raw watch: ${r.rawFloor.allReceived && r.rawBesideBrowser.allReceived ? 'yes' : 'NO'}`,
     ...(missed.length ? [`NOT SEEN within ${BURST_TIMEOUT_MS / 1000} s: ${missed.map((role) => `${role} bursts ${r[role].burstsNotSeenWithin.bursts.join(', ')}`).join('; ')}`] : []),
-    `after the burst (until ${r.setup.pauseAfterBurstMs / 1000} s after the marker showed; row marks fade in and out in it): leader ${after(r.leader)}; follower ${after(r.follower)}`,
+    `after the burst (until ${r.setup.pauseAfterBurstMs / 1000} s after the marker showed; row marks expire and fade out in it): leader ${after(r.leader)}; follower ${after(r.follower)}`,
     `where the burst's long frames went, leader: ${attr(r.leader)}`,
     `where the burst's long frames went, follower: ${attr(r.follower)}`,
     `CPU per burst (median): console ${f(c.consoleDuringBurst?.median)} ms during + ${f(c.consoleTail?.median)} ms after; ` +
