@@ -1,5 +1,6 @@
 // A lean Server-Sent Events client for benchmarks: one raw HTTP/1.1 connection per stream (no
-// agent, no pool limit), chunked transfer decoding on bytes, and an SSE parser ported from
+// agent, no pool limit), the body read as bytes (chunked decoding when the server chunks it: the
+// route handler under `next start` does, server.mjs does not), and an SSE parser ported from
 // lib/live/sse.ts (the bench is plain .mjs and cannot import it). The time of each event is
 // taken when the socket chunk that completed it reached JavaScript, before any parsing, so the
 // parsing cost of other clients in the same process does not count against this one.
