@@ -2,10 +2,11 @@ import { test as base, type BrowserContext, type BrowserContextOptions, type Pag
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_NATS_URL, e2eEnv } from './env';
+import { DEFAULT_BUCKET } from '@/lib/defaults.mjs';
 
 export { expect } from '@playwright/test';
 
-export const BUCKET = 'WAVEHOUSE_PIPES';
+export const BUCKET = DEFAULT_BUCKET;
 
 type TestFixtures = {
   /**

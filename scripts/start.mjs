@@ -5,16 +5,17 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeError, repoRoot, ScriptError } from './lib/cli.mjs';
+import { describeError, messageOf, repoRoot, ScriptError } from './lib/cli.mjs';
 import { ensureDependencies } from './lib/ensure-deps.mjs';
 import { buildIfStale } from './lib/build.mjs';
 import { ensureCommand, pathWith } from './lib/ensure-system.mjs';
 import { startNatsServer } from './lib/nats-server.mjs';
-import { stopChildren } from './lib/run.mjs';
+import { probePort } from './lib/ports.mjs';
+import { stopChild, stopChildren } from './lib/run.mjs';
 import { signInHint } from './lib/sign-in.mjs';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../lib/defaults.mjs';
 
 const READY_DEADLINE_MS = 60_000;
 const SERVER_STOP_GRACE_MS = 10_000;
@@ -35,9 +36,10 @@ let serverExited = null;
 /** @type {Promise<void> | null} */
 let stopping = null;
 
+/** @param {NodeJS.ProcessEnv} env */
 function readListenConfig(env) {
-  const host = env.HOST?.trim() || '127.0.0.1';
-  const rawPort = env.PORT?.trim() || '3000';
+  const host = env.HOST?.trim() || DEFAULT_HOST;
+  const rawPort = env.PORT?.trim() || String(DEFAULT_PORT);
   const port = Number(rawPort);
   if (!/^\d+$/.test(rawPort) || port < 1 || port > 65535) {
     throw new ConfigError(`PORT must be an integer from 1 to 65535 (got "${env.PORT}").`);
@@ -45,36 +47,51 @@ function readListenConfig(env) {
   return { host, port };
 }
 
-/** Fails fast with one clear line, before a long build, instead of a Next stack trace after it. */
-function assertPortFree(host, port) {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', (err) => {
-      const why = err.code === 'EADDRINUSE' ? 'is already in use' : `cannot be listened on (${err.code ?? err.message})`;
-      reject(new ConfigError(`PORT ${port} on HOST ${host} ${why}; set PORT or HOST to another value.`));
-    });
-    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
-  });
+/**
+ * Fails fast with one clear line, before a long build, instead of a Next stack trace after it.
+ * @param {string} host
+ * @param {number} port
+ */
+async function assertPortFree(host, port) {
+  try {
+    await probePort(host, port);
+  } catch (err) {
+    const { code, message } = /** @type {NodeJS.ErrnoException} */ (err);
+    const why = code === 'EADDRINUSE' ? 'is already in use' : `cannot be listened on (${code ?? message})`;
+    throw new ConfigError(`PORT ${port} on HOST ${host} ${why}; set PORT or HOST to another value.`);
+  }
 }
 
-/** A wildcard listen address is nothing to connect to or click on. */
+/**
+ * A wildcard listen address is nothing to connect to or click on.
+ * @param {string} host
+ */
 function reachableHost(host) {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::' || host === '[::]') return '::1';
   return host.replace(/^\[(.*)\]$/, '$1');
 }
 
+/** @param {string} host  @param {number} port */
 function baseUrl(host, port) {
   const reachable = reachableHost(host);
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}/`;
 }
 
-/** NATS_URL may carry user:password: never echo it to the terminal. */
+/**
+ * NATS_URL may carry user:password: never echo it to the terminal.
+ * @param {string} urls
+ */
 function redactCredentials(urls) {
   return urls.replace(/\/\/[^@/\s,]+@/g, '//***@');
 }
 
-/** True on any HTTP answer: a 503 while NATS is unreachable still means the server is up. */
+/**
+ * True on any HTTP answer: a 503 while NATS is unreachable still means the server is up.
+ * @param {string} host
+ * @param {number} port
+ * @returns {Promise<boolean>}
+ */
 function answersHealth(host, port) {
   return new Promise((resolve) => {
     const req = request({ host: reachableHost(host), port, path: '/api/health', timeout: 2_000 }, (res) => {
@@ -87,6 +104,7 @@ function answersHealth(host, port) {
   });
 }
 
+/** @param {string} host  @param {number} port */
 async function waitUntilServing(host, port) {
   const deadline = Date.now() + READY_DEADLINE_MS;
   while (!stopping) {
@@ -99,15 +117,14 @@ async function waitUntilServing(host, port) {
 }
 
 async function stopConsoleServer() {
-  if (!consoleServer || consoleServer.exitCode !== null || consoleServer.signalCode !== null) return;
-  consoleServer.kill('SIGTERM');
-  // Open requests may hold it up (an SSE stream never ends): do not wait for ever.
-  const timer = setTimeout(() => consoleServer?.kill('SIGKILL'), SERVER_STOP_GRACE_MS);
-  await serverExited;
-  clearTimeout(timer);
+  if (consoleServer && serverExited) await stopChild(consoleServer, serverExited, { graceMs: SERVER_STOP_GRACE_MS });
 }
 
-/** Stops the console first (it holds the NATS connection), then the embedded nats-server; then exits. */
+/**
+ * Stops the console first (it holds the NATS connection), then the embedded nats-server; then exits.
+ * @param {number} code
+ * @param {string} [message]
+ */
 function shutdown(code, message) {
   stopping ??= (async () => {
     if (message) console.error(message);
@@ -120,6 +137,7 @@ function shutdown(code, message) {
   return stopping;
 }
 
+/** @param {string} bin */
 async function startEmbeddedNats(bin) {
   const storeDir = join(repoRoot, '.data', 'nats');
   try {
@@ -127,7 +145,7 @@ async function startEmbeddedNats(bin) {
     natsStarting = startNatsServer({ storeDir, bin }); // port 0: a free loopback port
     nats = await natsStarting;
   } catch (err) {
-    throw new ScriptError(`cannot start the embedded nats-server: ${err.message}`, { cause: err });
+    throw new ScriptError(`cannot start the embedded nats-server: ${messageOf(err)}`, { cause: err });
   }
   void nats.exited.then(async ({ code, signal }) => {
     await sleep(SIGNAL_RACE_MS);
@@ -136,6 +154,7 @@ async function startEmbeddedNats(bin) {
   return nats;
 }
 
+/** @param {string} host  @param {number} port  @param {NodeJS.ProcessEnv} env */
 function startConsoleServer(host, port, env) {
   // process.execPath + the script, not npx: the PID we hold is the server's own.
   consoleServer = spawn(process.execPath, [join(repoRoot, 'server.mjs'), '-H', host, '-p', String(port)], { cwd: repoRoot, env, stdio: 'inherit' });
@@ -144,7 +163,7 @@ function startConsoleServer(host, port, env) {
   child.once('error', (err) => void shutdown(1, `✖ cannot run server.mjs: ${err.message}`));
   void serverExited.then(async ({ code, signal }) => {
     await sleep(SIGNAL_RACE_MS);
-    void shutdown(code ?? 128 + (constants.signals[signal] ?? 0), `✖ The console server exited (${signal ?? `exit code ${code}`}); stopping.`);
+    void shutdown(code ?? 128 + (signal ? constants.signals[signal] : 0), `✖ The console server exited (${signal ?? `exit code ${code}`}); stopping.`);
   });
 }
 
@@ -159,6 +178,7 @@ async function main() {
   await buildIfStale();
   if (stopping) return;
 
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, HOST: host, PORT: String(port) };
   let natsLine;
   if (!natsBin) {
@@ -168,8 +188,8 @@ async function main() {
     if (stopping) return;
     env.NATS_URL = server.url;
     env.PATH = pathWith(dirname(natsBin));
-    // SPEC §2: the samples are the *embedded* default; never seed them into a bucket someone
-    // else runs (NATS_URL set) unless PIPES_DIR asks for it.
+    // The samples are the default of the embedded server only: never seed them into a bucket
+    // someone else runs (NATS_URL set) unless PIPES_DIR asks for it.
     env.PIPES_DIR ??= join(repoRoot, 'pipes');
     natsLine = `NATS: embedded nats-server at ${server.url} (data in ${relative(repoRoot, server.storeDir)})`;
   }

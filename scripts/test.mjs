@@ -4,23 +4,31 @@
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot, runMain, ScriptError } from './lib/cli.mjs';
+import { messageOf, repoRoot, runMain, ScriptError } from './lib/cli.mjs';
 import { ensureDependencies } from './lib/ensure-deps.mjs';
 import { buildIfStale } from './lib/build.mjs';
 import { ensureCommand, findCommand, pathWith } from './lib/ensure-system.mjs';
 import { hasLiveChildren, run, signalChildren } from './lib/run.mjs';
 
-const bin = (path) => join(repoRoot, 'node_modules', path);
+const bin = (/** @type {string} */ path) => join(repoRoot, 'node_modules', path);
 const vitest = bin('vitest/vitest.mjs');
 
-/** `needs`: system commands the stage's tests spawn. */
+/** @typedef {{ name: string, runs?: string[][], needs?: ('nats-server' | 'chromium')[] }} Stage */
+
+const tsc = bin('typescript/bin/tsc');
+
+/**
+ * @type {Stage[]} `runs`: the node commands of the stage, one after the other (all run, even
+ *   after a failure); `needs`: system commands the stage's tests spawn.
+ */
 const STAGES = [
-  { name: 'lint', args: [bin('eslint/bin/eslint.js'), '.'] },
-  { name: 'typecheck', args: [bin('typescript/bin/tsc'), '--noEmit'] },
-  { name: 'unit', args: [vitest, 'run', '--project', 'unit'] },
+  { name: 'lint', runs: [[bin('eslint/bin/eslint.js'), '.']] },
+  // The app's TypeScript, then the plain-JS scripts (and lib/'s .mjs) checked from their JSDoc.
+  { name: 'typecheck', runs: [[tsc, '--noEmit'], [tsc, '-p', 'scripts']] },
+  { name: 'unit', runs: [[vitest, 'run', '--project', 'unit']] },
   { name: 'build' }, // next build when stale: integration and e2e tests run the production server
-  { name: 'integration', args: [vitest, 'run', '--project', 'integration'], needs: ['nats-server'] },
-  { name: 'e2e', args: [bin('@playwright/test/cli.js'), 'test'], needs: ['nats-server', 'chromium'] },
+  { name: 'integration', runs: [[vitest, 'run', '--project', 'integration']], needs: ['nats-server'] },
+  { name: 'e2e', runs: [[bin('@playwright/test/cli.js'), 'test']], needs: ['nats-server', 'chromium'] },
 ];
 const STAGE_NAMES = STAGES.map((stage) => stage.name);
 
@@ -32,12 +40,13 @@ Runs ${STAGE_NAMES.join(', ')} in that order; a failed stage does not stop the o
   --only <a,b,…>   run only these stages (in the order above), e.g. --only unit,integration
   -h, --help       show this help`;
 
+/** @param {string[]} argv */
 function selectedStages(argv) {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: { only: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   } catch (err) {
-    throw new ScriptError(`${err.message}\n\n${USAGE}`);
+    throw new ScriptError(`${messageOf(err)}\n\n${USAGE}`);
   }
   if (parsed.values.help) {
     console.log(USAGE);
@@ -53,7 +62,10 @@ function selectedStages(argv) {
   return STAGES.filter((stage) => wanted.includes(stage.name));
 }
 
-/** Checks the system commands the chosen stages need and returns the env for the children. */
+/**
+ * Checks the system commands the chosen stages need and returns the env for the children.
+ * @param {Stage[]} stages
+ */
 async function childEnv(stages) {
   const env = { ...process.env };
   const needs = new Set(stages.flatMap((stage) => stage.needs ?? []));
@@ -68,7 +80,11 @@ async function childEnv(stages) {
   return env;
 }
 
-/** @returns {Promise<{ status: 'passed' | 'failed', note?: string }>} */
+/**
+ * @param {Stage} stage
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<{ status: 'passed' | 'failed', note?: string }>}
+ */
 async function runStage(stage, env) {
   if (stage.name === 'build') {
     try {
@@ -79,14 +95,20 @@ async function runStage(stage, env) {
       throw err;
     }
   }
-  const code = await run(process.execPath, stage.args, { cwd: repoRoot, env });
-  return code === 0 ? { status: 'passed' } : { status: 'failed', note: `exit code ${code}` };
+  const codes = [];
+  for (const args of stage.runs ?? []) codes.push(await run(process.execPath, args, { cwd: repoRoot, env }));
+  const failed = codes.find((code) => code !== 0);
+  return failed === undefined ? { status: 'passed' } : { status: 'failed', note: `exit code ${failed}` };
 }
 
+/** @param {number} ms */
 function formatSeconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** @typedef {{ name: string, status: 'passed' | 'failed' | 'not run', ms?: number, note?: string }} StageResult */
+
+/** @param {StageResult[]} results */
 function printSummary(results) {
   const width = Math.max(...results.map((r) => r.name.length), 'stage'.length);
   const lines = results.map((r) => {
@@ -99,8 +121,10 @@ function printSummary(results) {
   return failed;
 }
 
+/** @type {NodeJS.Signals | null} */
 let interrupted = null;
 
+/** @param {NodeJS.Signals} signal */
 function onSignal(signal) {
   if (interrupted) return;
   interrupted = signal;
@@ -120,6 +144,7 @@ runMain(async () => {
   await ensureDependencies();
   const env = await childEnv(stages);
 
+  /** @type {StageResult[]} */
   const results = [];
   for (const stage of stages) {
     if (interrupted) {
@@ -130,7 +155,8 @@ runMain(async () => {
       results.push({ name: stage.name, status: 'failed', note: 'not run: the build failed' });
       continue;
     }
-    console.log(`\n━━ ${stage.name} ━━ ${stage.args ? `node ${stage.args.map((a) => a.replace(`${repoRoot}/`, '')).join(' ')}` : 'next build when stale'}\n`);
+    const commands = stage.runs?.map((args) => `node ${args.map((a) => a.replace(`${repoRoot}/`, '')).join(' ')}`).join('; ');
+    console.log(`\n━━ ${stage.name} ━━ ${commands ?? 'next build when stale'}\n`);
     const startedAt = performance.now();
     const result = await runStage(stage, env);
     results.push({ name: stage.name, ms: performance.now() - startedAt, ...result });

@@ -10,13 +10,16 @@ import { performance } from 'node:perf_hooks';
 import { Kvm, KvWatchInclude } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
 import { openBenchEnvironment } from './lib/bench-environment.mjs';
-import { freePort, spawnConsole, waitForList } from './lib/console-process.mjs';
+import { startRun } from './lib/clock.mjs';
+import { freePort } from '../lib/ports.mjs';
+import { spawnConsole, waitForList } from './lib/console-process.mjs';
 import { makePipes, putAll } from './lib/pipes.mjs';
-import { load1, memoryOf } from './lib/proc.mjs';
+import { memoryOf } from './lib/proc.mjs';
 import { rounded, summarize } from './lib/stats.mjs';
 import { bytes, formatTable, mib, ms } from './lib/table.mjs';
+import { DEFAULT_BUCKET } from '../../lib/defaults.mjs';
 
-const BUCKET = 'WAVEHOUSE_PIPES';
+const BUCKET = DEFAULT_BUCKET;
 // Same server, no pipes: the console's start-up cost without any data, for the memory baseline.
 const EMPTY_BUCKET = 'BENCH_EMPTY_PIPES';
 const HISTORY = 3;
@@ -26,6 +29,9 @@ const GOAL_MS = 2_000;
  * Time from connect until a plain KV watch (last values) has delivered every key: the floor
  * any watched cache sits on. `decode` also turns every value into a JSON object, the least work
  * a cache of pipes must do on top.
+ * @param {string} servers
+ * @param {number} expected
+ * @param {{ decode: boolean }} options
  */
 async function rawWatch(servers, expected, { decode }) {
   const t0 = performance.now();
@@ -50,7 +56,11 @@ async function rawWatch(servers, expected, { decode }) {
   }
 }
 
-/** Spawn → a fresh `node` process has watched (and JSON-decoded) every key; timed from here. */
+/**
+ * Spawn → a fresh `node` process has watched (and JSON-decoded) every key; timed from here.
+ * @param {string} servers
+ * @param {number} expected
+ */
 async function rawWatchProcess(servers, expected) {
   const t0 = performance.now();
   const { stdout } = await promisify(execFile)(process.execPath, [join(import.meta.dirname, 'lib/raw-watch-process.mjs'), servers, BUCKET], {
@@ -65,13 +75,21 @@ async function rawWatchProcess(servers, expected) {
 /**
  * nats-server's own counters (monitoring port, loopback): a slow consumer means the server cut
  * a client that did not read fast enough, which would explain an outlier.
+ * @param {string} monitorUrl
+ * @returns {Promise<{ slowConsumers: number, outMsgs: number }>}
  */
 async function natsCounters(monitorUrl) {
   const varz = await (await fetch(`${monitorUrl}/varz`)).json();
   return { slowConsumers: varz.slow_consumers, outMsgs: varz.out_msgs };
 }
 
-/** One fresh console: spawn → GET /api/pipes 200 with every pipe → memory → stop. */
+/**
+ * One fresh console: spawn → GET /api/pipes 200 with every pipe → memory → stop.
+ * @param {string} appDir
+ * @param {string} natsUrl
+ * @param {string} monitorUrl
+ * @param {number} expected
+ */
 async function consoleRun(appDir, natsUrl, monitorUrl, expected, bucket = BUCKET) {
   const before = await natsCounters(monitorUrl);
   const server = await spawnConsole(natsUrl, { appDir, env: { PIPES_BUCKET: bucket } });
@@ -99,8 +117,10 @@ async function consoleRun(appDir, natsUrl, monitorUrl, expected, bucket = BUCKET
 /**
  * Console runs worth a second look: the list answered long after the cache said it was loaded,
  * NATS cut a slow consumer, or the server logged a warning or an error.
+ * @param {Record<string, ConsoleRun[]>} series
  */
 function anomalies(series) {
+  /** @type {{ series: string, run: number, listMs: number, reasons: string[], answers: ConsoleRun['answers'], serverLog: ConsoleRun['serverLog'] }[]} */
   const found = [];
   for (const [name, runs] of Object.entries(series)) {
     runs.forEach((run, i) => {
@@ -117,14 +137,20 @@ function anomalies(series) {
   return found;
 }
 
-const pick = (runs, field) => summarize(runs.map((r) => r[field]).filter((v) => v !== undefined));
+/** @typedef {Awaited<ReturnType<typeof consoleRun>>} ConsoleRun */
+
+/**
+ * @template {object} R
+ * @param {R[]} runs
+ * @param {{ [K in keyof R]: R[K] extends number | undefined ? K : never }[keyof R]} field a numeric field
+ */
+const pick = (runs, field) => summarize(runs.map((r) => /** @type {number | undefined} */ (r[field])).filter((v) => v !== undefined));
 
 /**
  * @param {{ pipes: number, runs: number, log: (line: string) => void }} options
  */
 export async function coldStart({ pipes: pipeCount, runs, log }) {
-  const startedAt = new Date().toISOString();
-  const loadBefore = load1();
+  const runClock = startRun();
   const monitorPort = await freePort();
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
   const env = await openBenchEnvironment({ natsArgs: ['-m', String(monitorPort)] });
@@ -163,66 +189,93 @@ export async function coldStart({ pipes: pipeCount, runs, log }) {
       emptyRuns.push(await consoleRun(app.dir, nats.url, monitorUrl, 0, EMPTY_BUCKET));
     }
 
-    const raw = pick(rawRuns, 'totalMs');
-    const decoded = pick(decodedRuns, 'totalMs');
-    const list = pick(fullRuns, 'listMs');
-    const emptyList = pick(emptyRuns, 'listMs');
-    const rssEmpty = pick(emptyRuns, 'rssKiB');
-    const rssFull = pick(fullRuns, 'rssKiB');
-    const perPipeBytes = ((rssFull.median - rssEmpty.median) * 1024) / pipeCount;
-
-    const results = {
-      benchmark: 'cold-start',
-      startedAt,
-      machine: { node: process.version, cpus: availableParallelism(), loadavg1Before: loadBefore, loadavg1After: load1() },
-      setup: {
-        pipes: pipeCount,
-        runs,
-        bucket: BUCKET,
-        history: HISTORY,
-        valueBytes: { total: valueBytes, meanPerPipe: valueBytes / pipeCount, keysTotal: keyBytes },
-        seedMs,
-        goalMs: GOAL_MS,
-        build: { id: app.buildId, builtAt: app.builtAt },
-      },
-      rawWatch: { connectToAllMs: raw, connectMs: pick(rawRuns, 'connectMs') },
-      rawWatchDecoded: { connectToAllMs: decoded },
-      rawWatchFreshProcess: { spawnToAllMs: pick(processRuns, 'totalMs'), processStartToAllMs: pick(processRuns, 'inProcessMs') },
-      console: {
-        spawnToListMs: list,
-        spawnToReadyLineMs: pick(fullRuns, 'readyLineMs'),
-        spawnToWatchingLineMs: pick(fullRuns, 'watchingLineMs'),
-        spawnToCacheLoadedLineMs: pick(fullRuns, 'cacheLoadedLineMs'),
-        warmUpRun: warmUp,
-        listResponseBytes: fullRuns[0]?.bodyBytes,
-        ratioToRawMedian: list.median / raw.median,
-        ratioToFreshProcessMedian: list.median / pick(processRuns, 'totalMs').median,
-        meetsGoal: list.max <= GOAL_MS,
-      },
-      consoleEmptyBucket: {
-        spawnToListMs: emptyList,
-        spawnToReadyLineMs: pick(emptyRuns, 'readyLineMs'),
-        spawnToWatchingLineMs: pick(emptyRuns, 'watchingLineMs'),
-        spawnToCacheLoadedLineMs: pick(emptyRuns, 'cacheLoadedLineMs'),
-      },
-      memory: {
-        note: 'VmRSS of the console right after GET /api/pipes answered; includes V8 heap slack and the garbage of building the response',
-        rssEmptyKiB: rssEmpty,
-        rssFullKiB: rssFull,
-        peakRssFullKiB: pick(fullRuns, 'hwmKiB'),
-        perPipeBytes,
-        perPipeOverValueBytes: perPipeBytes / (valueBytes / pipeCount),
-      },
-      anomalies: anomalies({ console: fullRuns, consoleEmptyBucket: emptyRuns, warmUp: [warmUp] }),
-      runs: { raw: rawRuns, rawDecoded: decodedRuns, rawFreshProcess: processRuns, console: fullRuns, consoleEmptyBucket: emptyRuns },
-    };
+    const results = summariseRuns({
+      runClock,
+      pipeCount,
+      runs,
+      valueBytes,
+      keyBytes,
+      seedMs,
+      app,
+      warmUp,
+      rawRuns,
+      decodedRuns,
+      processRuns,
+      fullRuns,
+      emptyRuns,
+    });
     return { name: 'cold-start', results: rounded(results), report: report(results) };
   } finally {
     await env.close();
   }
 }
 
+/**
+ * The results of a run, from its measurements.
+ * @param {{ runClock: import('./lib/clock.mjs').RunClock, pipeCount: number, runs: number, valueBytes: number, keyBytes: number, seedMs: number,
+ *   app: { buildId: string, builtAt: string }, warmUp: ConsoleRun, rawRuns: Awaited<ReturnType<typeof rawWatch>>[],
+ *   decodedRuns: Awaited<ReturnType<typeof rawWatch>>[], processRuns: Awaited<ReturnType<typeof rawWatchProcess>>[],
+ *   fullRuns: ConsoleRun[], emptyRuns: ConsoleRun[] }} run
+ */
+function summariseRuns({ runClock, pipeCount, runs, valueBytes, keyBytes, seedMs, app, warmUp, rawRuns, decodedRuns, processRuns, fullRuns, emptyRuns }) {
+  const raw = pick(rawRuns, 'totalMs');
+  const decoded = pick(decodedRuns, 'totalMs');
+  const list = pick(fullRuns, 'listMs');
+  const emptyList = pick(emptyRuns, 'listMs');
+  const rssEmpty = pick(emptyRuns, 'rssKiB');
+  const rssFull = pick(fullRuns, 'rssKiB');
+  const perPipeBytes = ((rssFull.median - rssEmpty.median) * 1024) / pipeCount;
+
+  return {
+    benchmark: 'cold-start',
+    startedAt: runClock.startedAt,
+    machine: { node: process.version, cpus: availableParallelism(), loadavg1Before: runClock.loadavgBefore[0], loadavg1After: runClock.end().loadavgAfter[0] },
+    setup: {
+      pipes: pipeCount,
+      runs,
+      bucket: BUCKET,
+      history: HISTORY,
+      valueBytes: { total: valueBytes, meanPerPipe: valueBytes / pipeCount, keysTotal: keyBytes },
+      seedMs,
+      goalMs: GOAL_MS,
+      build: { id: app.buildId, builtAt: app.builtAt },
+    },
+    rawWatch: { connectToAllMs: raw, connectMs: pick(rawRuns, 'connectMs') },
+    rawWatchDecoded: { connectToAllMs: decoded },
+    rawWatchFreshProcess: { spawnToAllMs: pick(processRuns, 'totalMs'), processStartToAllMs: pick(processRuns, 'inProcessMs') },
+    console: {
+      spawnToListMs: list,
+      spawnToReadyLineMs: pick(fullRuns, 'readyLineMs'),
+      spawnToWatchingLineMs: pick(fullRuns, 'watchingLineMs'),
+      spawnToCacheLoadedLineMs: pick(fullRuns, 'cacheLoadedLineMs'),
+      warmUpRun: warmUp,
+      listResponseBytes: fullRuns[0]?.bodyBytes,
+      ratioToRawMedian: list.median / raw.median,
+      ratioToFreshProcessMedian: list.median / pick(processRuns, 'totalMs').median,
+      meetsGoal: list.max <= GOAL_MS,
+    },
+    consoleEmptyBucket: {
+      spawnToListMs: emptyList,
+      spawnToReadyLineMs: pick(emptyRuns, 'readyLineMs'),
+      spawnToWatchingLineMs: pick(emptyRuns, 'watchingLineMs'),
+      spawnToCacheLoadedLineMs: pick(emptyRuns, 'cacheLoadedLineMs'),
+    },
+    memory: {
+      note: 'VmRSS of the console right after GET /api/pipes answered; includes V8 heap slack and the garbage of building the response',
+      rssEmptyKiB: rssEmpty,
+      rssFullKiB: rssFull,
+      peakRssFullKiB: pick(fullRuns, 'hwmKiB'),
+      perPipeBytes,
+      perPipeOverValueBytes: perPipeBytes / (valueBytes / pipeCount),
+    },
+    anomalies: anomalies({ console: fullRuns, consoleEmptyBucket: emptyRuns, warmUp: [warmUp] }),
+    runs: { raw: rawRuns, rawDecoded: decodedRuns, rawFreshProcess: processRuns, console: fullRuns, consoleEmptyBucket: emptyRuns },
+  };
+}
+
+/** @param {ReturnType<typeof summariseRuns>} r */
 function report(r) {
+  /** @param {string} label  @param {ReturnType<typeof summarize>} s */
   const row = (label, s) => [label, ms(s.median), ms(s.p99), ms(s.max), ms(s.min)];
   const timing = formatTable(
     [`time to all ${r.setup.pipes} pipes (N=${r.setup.runs})`, 'median', 'p99', 'max', 'min'],

@@ -5,12 +5,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repoRoot, runMain, ScriptError } from '../lib/cli.mjs';
+import { messageOf, repoRoot, runMain, ScriptError } from '../lib/cli.mjs';
 import { cleanupAll } from './lib/cleanup.mjs';
 import { coldStart } from './cold-start.mjs';
 import { listBurst } from './list-burst.mjs';
 import { sseLatency } from './sse-latency.mjs';
 
+/** @typedef {'runs' | 'pipes' | 'puts' | 'clients'} Count */
+/** @typedef {Record<Count, number> & { log: (line: string) => void }} BenchOptions each benchmark reads the counts it takes */
+/**
+ * @type {Record<string, { run: (options: BenchOptions) => Promise<{ results: unknown, report: string }>, defaults: Partial<Record<Count, number>> }>}
+ */
 const BENCHMARKS = {
   'cold-start': { run: coldStart, defaults: { pipes: 10_000, runs: 5 } },
   // puts: N of the raw-floor and 1-client series (the fan-out series gets half).
@@ -42,7 +47,7 @@ function options() {
       },
     });
   } catch (err) {
-    throw new ScriptError(`${err.message}\n\n${USAGE}`);
+    throw new ScriptError(`${messageOf(err)}\n\n${USAGE}`);
   }
   if (parsed.values.help) {
     console.log(USAGE);
@@ -51,6 +56,7 @@ function options() {
   const names = parsed.positionals.length ? parsed.positionals : Object.keys(BENCHMARKS);
   const unknown = names.filter((n) => !(n in BENCHMARKS));
   if (unknown.length) throw new ScriptError(`unknown benchmark ${unknown.join(', ')}\n\n${USAGE}`);
+  /** @param {Count} flag */
   const count = (flag) => {
     const value = parsed.values[flag];
     if (value === undefined) return undefined;
@@ -66,7 +72,7 @@ async function main() {
   // Only the options given on the command line override a benchmark's defaults.
   const overrides = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   // Stop whatever a benchmark started when told to stop, then exit as a shell would report it.
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  for (const [signal, code] of /** @type {const} */ ([['SIGINT', 130], ['SIGTERM', 143]])) {
     process.once(signal, () => void cleanupAll().finally(() => process.exit(code)));
   }
   const outDir = join(repoRoot, 'bench-results');
@@ -74,8 +80,9 @@ async function main() {
   try {
     for (const name of names) {
       const { run, defaults } = BENCHMARKS[name];
-      const log = (line) => console.error(`[${name}] ${line}`);
-      const { results, report } = await run({ ...defaults, ...overrides, log });
+      const log = (/** @type {string} */ line) => console.error(`[${name}] ${line}`);
+      // The defaults hold every count the benchmark takes.
+      const { results, report } = await run(/** @type {BenchOptions} */ ({ ...defaults, ...overrides, log }));
       const file = join(outDir, `${name}.json`);
       writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
       console.log(`\n${report}\n\nwritten: ${file}\n`);

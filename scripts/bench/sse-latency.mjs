@@ -16,7 +16,8 @@
 // BENCH_CONSOLE_CPU_PROF=<dir> runs the console with --cpu-prof (profile written when it stops).
 import { fork } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Kvm, KvWatchInclude } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
@@ -26,11 +27,13 @@ import { onCleanup } from './lib/cleanup.mjs';
 import { spawnConsole, waitForList } from './lib/console-process.mjs';
 import { makePipes, putAll } from './lib/pipes.mjs';
 import { cpuMsOf, memoryOf } from './lib/proc.mjs';
-import { now, openSseStream } from './lib/sse-stream.mjs';
+import { now, startRun } from './lib/clock.mjs';
+import { openSseStream } from './lib/sse-stream.mjs';
 import { rounded, summarize } from './lib/stats.mjs';
 import { formatTable } from './lib/table.mjs';
+import { DEFAULT_BUCKET } from '../../lib/defaults.mjs';
 
-const BUCKET = 'WAVEHOUSE_PIPES';
+const BUCKET = DEFAULT_BUCKET;
 const HISTORY = 3;
 const PROBE_KEY = 'bench_sse_latency_probe';
 const INTERVAL_MS = 20;
@@ -41,12 +44,15 @@ const OPEN_CONCURRENCY = 50;
 const GOAL_RATIO_1_CLIENT = 2; // console p50 ≤ 2× the raw floor p50
 const GOAL_LAST_CLIENT_P99_MS = 50;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** @typedef {import('@nats-io/kv').KV} KV */
+/** @typedef {(line: string) => void} Log */
+/** @typedef {{ url: string, adminToken: string, pid: number }} Server what a series needs of the console under test */
 
 /** A realistic pipe value for the probe key; the description carries the sequence number. */
 function probeValues() {
   const base = JSON.parse(makePipes(1, 7)[0].value);
-  return (seq) => JSON.stringify({ ...base, name: PROBE_KEY, description: `${base.description} #${seq}` });
+  return (/** @type {number} */ seq) => JSON.stringify({ ...base, name: PROBE_KEY, description: `${base.description} #${seq}` });
 }
 
 /** Arrivals by revision: record() from the receiver, wait() from the writer, in any order. */
@@ -55,6 +61,7 @@ class Arrivals {
   /** @type {Map<number, { resolve: (v: any) => void, reject: (err: Error) => void }>} */ waiters = new Map();
   /** @type {Error | undefined} */ error;
 
+  /** @param {number} revision  @param {any} value */
   record(revision, value) {
     const waiter = this.waiters.get(revision);
     if (waiter) {
@@ -65,14 +72,21 @@ class Arrivals {
     }
   }
 
-  /** The receiver is gone: every wait fails now. */
+  /**
+   * The receiver is gone: every wait fails now.
+   * @param {Error} err
+   */
   fail(err) {
     this.error ??= err;
     for (const w of this.waiters.values()) w.reject(err);
     this.waiters.clear();
   }
 
-  /** The value for `revision`, or undefined after `timeoutMs`. */
+  /**
+   * The value for `revision`, or undefined after `timeoutMs`.
+   * @param {number} revision
+   * @returns {Promise<any>}
+   */
   wait(revision, timeoutMs = ARRIVAL_TIMEOUT_MS) {
     if (this.got.has(revision)) {
       const value = this.got.get(revision);
@@ -102,9 +116,12 @@ class Arrivals {
 /**
  * Puts `warmup + count` values, one at a time, spaced; `arrivals` must get each revision.
  * Returns the counted samples ({ revision, t0, value }) and the revisions that never arrived.
+ * @param {{ kv: KV, nextValue: () => string, count: number, warmup: number, arrivals: Arrivals, log: Log, label: string }} options
  */
 async function putSeries({ kv, nextValue, count, warmup, arrivals, log, label }) {
+  /** @type {{ revision: number, t0: number, value: any }[]} */
   const samples = [];
+  /** @type {number[]} */
   const missing = [];
   for (let i = -warmup; i < count; i++) {
     const value = nextValue();
@@ -122,7 +139,10 @@ async function putSeries({ kv, nextValue, count, warmup, arrivals, log, label })
   return { samples, missing };
 }
 
-/** Open file descriptors that are sockets, of a live process (Linux). */
+/**
+ * Open file descriptors that are sockets, of a live process (Linux).
+ * @param {number} pid
+ */
 function socketCountOf(pid) {
   let n = 0;
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
@@ -135,9 +155,10 @@ function socketCountOf(pid) {
   return n;
 }
 
-const loads = () => loadavg().map((v) => Math.round(v * 100) / 100);
-
-/** Series 1: a plain KV watcher on its own connection; the console is not running. */
+/**
+ * Series 1: a plain KV watcher on its own connection; the console is not running.
+ * @param {{ servers: string, kv: KV, nextValue: () => string, count: number, log: Log }} options
+ */
 async function rawFloor({ servers, kv, nextValue, count, log }) {
   const nc = await connect({ servers, name: 'bench-raw-watcher' });
   try {
@@ -156,9 +177,13 @@ async function rawFloor({ servers, kv, nextValue, count, log }) {
   }
 }
 
-/** Series 2: one SSE client in this process. */
+/**
+ * Series 2: one SSE client in this process.
+ * @param {{ server: Server, kv: KV, nextValue: () => string, count: number, log: Log }} options
+ */
 async function oneClient({ server, kv, nextValue, count, log }) {
   const arrivals = new Arrivals();
+  /** @type {number | undefined} */
   let snapshotRevision;
   let lastId = -1;
   let orderErrors = 0;
@@ -166,7 +191,7 @@ async function oneClient({ server, kv, nextValue, count, log }) {
   let otherEvents = 0;
   /** @type {() => void} */
   let gotSnapshot = () => {};
-  const snapshot = new Promise((resolve) => (gotSnapshot = resolve));
+  const snapshot = new Promise((resolve) => (gotSnapshot = () => resolve(undefined)));
   const stream = await openSseStream({
     url: `${server.url}/api/events`,
     token: server.adminToken,
@@ -188,6 +213,7 @@ async function oneClient({ server, kv, nextValue, count, log }) {
   });
   const close = onCleanup(() => stream.close());
   try {
+    /** @type {NodeJS.Timeout | undefined} */
     let timer;
     const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no snapshot on /api/events within 30 s')), 30_000)));
     await Promise.race([snapshot, timeout]).finally(() => clearTimeout(timer));
@@ -208,7 +234,8 @@ async function oneClient({ server, kv, nextValue, count, log }) {
 
 /**
  * Series 3: `clients` SSE clients in a child process. Exported for ad-hoc comparisons: `server`
- * only needs { url, adminToken, pid } of any server speaking SPEC §4 on /api/events.
+ * only needs { url, adminToken, pid } of any server that serves the live channel on /api/events.
+ * @param {{ server: Server, kv: KV, nextValue: () => string, clients: number, count: number, log: Log }} options
  */
 export async function fanOut({ server, kv, nextValue, clients, count, log }) {
   const arrivals = new Arrivals();
@@ -224,23 +251,26 @@ export async function fanOut({ server, kv, nextValue, clients, count, log }) {
   /** @type {Error | undefined} */
   let fatal;
   let finished = false;
+  /** @param {string} type  @param {number} timeoutMs  @returns {Promise<any>} */
   const nextMessage = (type, timeoutMs) =>
     new Promise((resolve, reject) => {
       if (fatal) return reject(fatal);
       const timer = setTimeout(() => reject(new Error(`the fan-out process sent no "${type}" within ${timeoutMs} ms`)), timeoutMs);
-      const done = (fn) => (v) => {
+      /** @param {(v: any) => void} fn */
+      const done = (fn) => (/** @type {any} */ v) => {
         clearTimeout(timer);
         once.delete(type);
         fn(v);
       };
       once.set(type, { resolve: done(resolve), reject: done(reject) });
     });
+  /** @param {Error} err */
   const fail = (err) => {
-    fatal ??= err;
-    for (const w of [...once.values()]) w.reject(fatal);
-    arrivals.fail(fatal);
+    const first = (fatal ??= err);
+    for (const w of [...once.values()]) w.reject(first);
+    arrivals.fail(first);
   };
-  child.on('message', (msg) => {
+  child.on('message', (/** @type {any} */ msg) => {
     if (msg.type === 'put') arrivals.record(msg.revision, msg);
     else if (msg.type === 'fatal') fail(new Error(`fan-out process: ${msg.message}`));
     else once.get(msg.type)?.resolve(msg);
@@ -276,8 +306,8 @@ export async function fanOut({ server, kv, nextValue, clients, count, log }) {
     const summary = await summaryMessage;
 
     const perPut = series.samples.map(({ revision, t0, value }) => {
-      const times = value.times.map((t) => t - t0).sort((a, b) => a - b);
-      return { revision, first: times[0], median: summarize(times).median, last: times.at(-1), clientHandlerMs: value.handlerMs };
+      const times = /** @type {number[]} */ (value.times).map((t) => t - t0).sort((a, b) => a - b);
+      return { revision, first: times[0], median: summarize(times).median, last: times[times.length - 1], clientHandlerMs: /** @type {number} */ (value.handlerMs) };
     });
     return {
       clients,
@@ -301,9 +331,7 @@ export async function fanOut({ server, kv, nextValue, clients, count, log }) {
  *   series; fanoutPuts: N of the fan-out series (default puts / 2)
  */
 export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts = Math.ceil(puts / 2), log }) {
-  const startedAt = new Date().toISOString();
-  const wallStart = now();
-  const loadBefore = loads();
+  const runClock = startRun();
   const env = await openBenchEnvironment();
   const { app, nats, writer, dataDir } = env;
   /** @type {Awaited<ReturnType<typeof spawnConsole>> | undefined} */
@@ -340,94 +368,7 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
     const viaRoute = await fanOut({ server, kv, nextValue, clients, count: fanoutPuts, log });
     serverWarnings.push(...server.linesMatching(/ (warn|error) /i));
 
-    const rawS = summarize(raw.latencies);
-    const oneS = summarize(one.latencies);
-    const firstS = summarize(fan.perPut.map((p) => p.first));
-    const medianS = summarize(fan.perPut.map((p) => p.median));
-    const lastS = summarize(fan.perPut.map((p) => p.last));
-    const handlerS = summarize(fan.perPut.map((p) => p.clientHandlerMs));
-    const c = fan.client;
-    /** @param {typeof fan} series */
-    const everyPutEverywhere = (series) =>
-      series.missing.length === 0 &&
-      series.client.incomplete.length === 0 &&
-      series.client.putsPerClient.min === series.client.putsPerClient.max &&
-      series.client.putsPerClient.min === fanoutPuts + WARMUP_PUTS &&
-      series.client.orderErrors === 0 &&
-      series.client.lateSnapshots === 0 &&
-      series.client.closedEarly === 0 &&
-      series.client.payloadMismatch === 0;
-    const routeLastS = summarize(viaRoute.perPut.map((p) => p.last));
-    const routeMedianS = summarize(viaRoute.perPut.map((p) => p.median));
-
-    const results = {
-      benchmark: 'sse-latency',
-      startedAt,
-      durationMs: now() - wallStart,
-      machine: { node: process.version, cpus: availableParallelism(), loadavgBefore: loadBefore, loadavgAfter: loads() },
-      setup: {
-        pipes: pipeCount,
-        bucket: BUCKET,
-        probeKey: PROBE_KEY,
-        probeValueBytes: valueBytes,
-        puts,
-        fanoutPuts,
-        warmupPutsPerSeries: WARMUP_PUTS,
-        clients,
-        spacing: `next put ≥ ${INTERVAL_MS} ms after the previous one started and ≥ ${GAP_MS} ms after its last receiver got it`,
-        clock: 'performance.timeOrigin + performance.now() in both processes; t0 just before kv.put()',
-        build: { id: app.buildId, builtAt: app.builtAt },
-      },
-      rawFloor: { latencyMs: rawS, missing: raw.missing },
-      console1Client: {
-        latencyMs: oneS,
-        missing: one.missing,
-        ratioP50ToRaw: oneS.median / rawS.median,
-        meetsGoal: oneS.median <= GOAL_RATIO_1_CLIENT * rawS.median,
-        consoleCpuMsPerPut: one.consoleCpuMsPerPut,
-        checks: one.checks,
-      },
-      consoleFanOut: {
-        clients,
-        firstClientMs: firstS,
-        medianClientMs: medianS,
-        lastClientMs: lastS,
-        ratioMedianP50ToRaw: medianS.median / rawS.median,
-        ratioLastP50ToRaw: lastS.median / rawS.median,
-        meetsGoal: lastS.p99 <= GOAL_LAST_CLIENT_P99_MS,
-        everyClientGotEveryPut: everyPutEverywhere(fan),
-        deliveries: { expected: clients * (fanoutPuts + WARMUP_PUTS), perClient: c.putsPerClient, incomplete: c.incomplete, missing: fan.missing },
-        checks: {
-          orderErrors: c.orderErrors,
-          lateSnapshots: c.lateSnapshots,
-          otherEvents: c.otherEvents,
-          closedEarly: c.closedEarly,
-          payloadMismatch: c.payloadMismatch,
-        },
-        open: fan.open,
-        console: { ...fan.consoleWithClients, cpuMsPerPut: fan.consoleCpuMsPerPut },
-        clientProcess: {
-          handlerMsPerPut: handlerS,
-          cpuMs: c.cpuMs,
-          cpuMsPerPut: (c.cpuMs.user + c.cpuMs.system) / (fanoutPuts + WARMUP_PUTS),
-          eventLoopDelayMs: c.eventLoopDelayMs,
-        },
-        clock: fan.clock,
-        perPut: fan.perPut,
-      },
-      routeHandlerFanOut: {
-        server: 'next start (app/api/events/route.ts)',
-        clients,
-        medianClientMs: routeMedianS,
-        lastClientMs: routeLastS,
-        everyClientGotEveryPut: everyPutEverywhere(viaRoute),
-        console: { ...viaRoute.consoleWithClients, cpuMsPerPut: viaRoute.consoleCpuMsPerPut },
-      },
-      goals: { console1ClientP50MaxRatio: GOAL_RATIO_1_CLIENT, lastClientP99MaxMs: GOAL_LAST_CLIENT_P99_MS },
-      serverWarnings,
-    };
-    for (const s of [results.rawFloor.latencyMs, results.console1Client.latencyMs]) delete s.runs;
-    for (const s of [firstS, medianS, lastS, handlerS, routeMedianS, routeLastS]) delete s.runs;
+    const results = summariseSeries({ runClock, pipeCount, valueBytes, puts, fanoutPuts, clients, app, raw, one, fan, viaRoute, serverWarnings });
     return { name: 'sse-latency', results: rounded(results, 3), report: report(results) };
   } finally {
     await server?.stop();
@@ -435,13 +376,119 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
   }
 }
 
+/**
+ * The results of a run, from its series.
+ * @param {{ runClock: import('./lib/clock.mjs').RunClock, pipeCount: number, valueBytes: number, puts: number, fanoutPuts: number,
+ *   clients: number, app: { buildId: string, builtAt: string }, raw: Awaited<ReturnType<typeof rawFloor>>, one: Awaited<ReturnType<typeof oneClient>>,
+ *   fan: FanOut, viaRoute: FanOut, serverWarnings: { at: number, text: string }[] }} run
+ */
+function summariseSeries({ runClock, pipeCount, valueBytes, puts, fanoutPuts, clients, app, raw, one, fan, viaRoute, serverWarnings }) {
+  const { durationMs, loadavgAfter } = runClock.end();
+  const rawS = summarize(raw.latencies);
+  const oneS = summarize(one.latencies);
+  const firstS = summarize(fan.perPut.map((p) => p.first));
+  const medianS = summarize(fan.perPut.map((p) => p.median));
+  const lastS = summarize(fan.perPut.map((p) => p.last));
+  const handlerS = summarize(fan.perPut.map((p) => p.clientHandlerMs));
+  const c = fan.client;
+  /** @param {typeof fan} series */
+  const everyPutEverywhere = (series) =>
+    series.missing.length === 0 &&
+    series.client.incomplete.length === 0 &&
+    series.client.putsPerClient.min === series.client.putsPerClient.max &&
+    series.client.putsPerClient.min === fanoutPuts + WARMUP_PUTS &&
+    series.client.orderErrors === 0 &&
+    series.client.lateSnapshots === 0 &&
+    series.client.closedEarly === 0 &&
+    series.client.payloadMismatch === 0;
+  const routeLastS = summarize(viaRoute.perPut.map((p) => p.last));
+  const routeMedianS = summarize(viaRoute.perPut.map((p) => p.median));
+
+  const results = {
+    benchmark: 'sse-latency',
+    startedAt: runClock.startedAt,
+    durationMs,
+    machine: { node: process.version, cpus: availableParallelism(), loadavgBefore: runClock.loadavgBefore, loadavgAfter },
+    setup: {
+      pipes: pipeCount,
+      bucket: BUCKET,
+      probeKey: PROBE_KEY,
+      probeValueBytes: valueBytes,
+      puts,
+      fanoutPuts,
+      warmupPutsPerSeries: WARMUP_PUTS,
+      clients,
+      spacing: `next put ≥ ${INTERVAL_MS} ms after the previous one started and ≥ ${GAP_MS} ms after its last receiver got it`,
+      clock: 'performance.timeOrigin + performance.now() in both processes; t0 just before kv.put()',
+      build: { id: app.buildId, builtAt: app.builtAt },
+    },
+    rawFloor: { latencyMs: rawS, missing: raw.missing },
+    console1Client: {
+      latencyMs: oneS,
+      missing: one.missing,
+      ratioP50ToRaw: oneS.median / rawS.median,
+      meetsGoal: oneS.median <= GOAL_RATIO_1_CLIENT * rawS.median,
+      consoleCpuMsPerPut: one.consoleCpuMsPerPut,
+      checks: one.checks,
+    },
+    consoleFanOut: {
+      clients,
+      firstClientMs: firstS,
+      medianClientMs: medianS,
+      lastClientMs: lastS,
+      ratioMedianP50ToRaw: medianS.median / rawS.median,
+      ratioLastP50ToRaw: lastS.median / rawS.median,
+      meetsGoal: lastS.p99 <= GOAL_LAST_CLIENT_P99_MS,
+      everyClientGotEveryPut: everyPutEverywhere(fan),
+      deliveries: { expected: clients * (fanoutPuts + WARMUP_PUTS), perClient: c.putsPerClient, incomplete: c.incomplete, missing: fan.missing },
+      checks: {
+        orderErrors: c.orderErrors,
+        lateSnapshots: c.lateSnapshots,
+        otherEvents: c.otherEvents,
+        closedEarly: c.closedEarly,
+        payloadMismatch: c.payloadMismatch,
+      },
+      open: fan.open,
+      console: { ...fan.consoleWithClients, cpuMsPerPut: fan.consoleCpuMsPerPut },
+      clientProcess: {
+        handlerMsPerPut: handlerS,
+        cpuMs: c.cpuMs,
+        cpuMsPerPut: (c.cpuMs.user + c.cpuMs.system) / (fanoutPuts + WARMUP_PUTS),
+        eventLoopDelayMs: c.eventLoopDelayMs,
+      },
+      clock: fan.clock,
+      perPut: fan.perPut,
+    },
+    routeHandlerFanOut: {
+      server: 'next start (app/api/events/route.ts)',
+      clients,
+      medianClientMs: routeMedianS,
+      lastClientMs: routeLastS,
+      everyClientGotEveryPut: everyPutEverywhere(viaRoute),
+      console: { ...viaRoute.consoleWithClients, cpuMsPerPut: viaRoute.consoleCpuMsPerPut },
+    },
+    goals: { console1ClientP50MaxRatio: GOAL_RATIO_1_CLIENT, lastClientP99MaxMs: GOAL_LAST_CLIENT_P99_MS },
+    serverWarnings,
+  };
+  for (const s of [results.rawFloor.latencyMs, results.console1Client.latencyMs]) delete s.runs;
+  for (const s of [firstS, medianS, lastS, handlerS, routeMedianS, routeLastS]) delete s.runs;
+  return results;
+}
+
+/** @typedef {Awaited<ReturnType<typeof fanOut>>} FanOut */
+
+/** @param {number | undefined} v */
 const f = (v) => (v === undefined || Number.isNaN(v) ? '–' : v < 10 ? v.toFixed(2) : v.toFixed(1));
+/** @param {number} v */
 const x = (v) => `${v.toFixed(1)}×`;
+/** @param {number} v */
 const x2 = (v) => `${v.toFixed(2)}×`;
 
+/** @param {ReturnType<typeof summariseSeries>} r */
 function report(r) {
   const raw = r.rawFloor.latencyMs;
   const fan = r.consoleFanOut;
+  /** @param {string} label  @param {ReturnType<typeof summarize>} s */
   const row = (label, s) => [label, s.n, f(s.median), f(s.p99), f(s.max), f(s.min), x(s.median / raw.median), x(s.p99 / raw.p99)];
   const table = formatTable(
     ['put → event received (ms)', 'N', 'p50', 'p99', 'max', 'min', 'p50 ÷ raw', 'p99 ÷ raw'],
@@ -461,7 +508,7 @@ function report(r) {
     ? `every one of the ${fan.clients} clients received every one of the ${r.setup.fanoutPuts + r.setup.warmupPutsPerSeries} puts (incl. warm-up; ${d.expected} deliveries), in revision order, no duplicates, no extra snapshot`
     : `NOT every client got every put: per client ${d.perClient.min}–${d.perClient.max} of ${r.setup.fanoutPuts + r.setup.warmupPutsPerSeries}, ` +
       `${d.incomplete.length} revision(s) incomplete, ${d.missing.length} never complete, order errors ${c.orderErrors}, late snapshots ${c.lateSnapshots}, closed early ${c.closedEarly}`;
-  const ok = (b) => (b ? 'met' : 'MISSED');
+  const ok = (/** @type {boolean} */ b) => (b ? 'met' : 'MISSED');
   return [
     `SSE latency — ${r.setup.pipes} pipes in the bucket, probe value ${r.setup.probeValueBytes} B, spacing: ${r.setup.spacing}`,
     '',

@@ -14,6 +14,7 @@ const IGNORED = /\.test\.tsx?$/; // unit tests live beside their source but are 
 
 export class BuildError extends ScriptError {}
 
+/** @param {string} path */
 function mtimeMs(path) {
   try {
     return statSync(path).mtimeMs;
@@ -22,7 +23,11 @@ function mtimeMs(path) {
   }
 }
 
-/** First input file (repo-relative) modified after `sinceMs`, or null. */
+/**
+ * First input file (repo-relative) modified after `sinceMs`, or null.
+ * @param {string} root
+ * @param {number} sinceMs
+ */
 function findNewerInput(root, sinceMs) {
   const pending = INPUT_DIRS.map((dir) => join(root, dir));
   for (const file of INPUT_FILES) if ((mtimeMs(join(root, file)) ?? 0) > sinceMs) return file;

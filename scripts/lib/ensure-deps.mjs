@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { repoRoot, ScriptError } from './cli.mjs';
 import { run } from './run.mjs';
 
+/** @param {string} path */
 function mtimeMs(path) {
   try {
     return statSync(path).mtimeMs;
@@ -25,7 +26,11 @@ export function installReason(root = repoRoot) {
   return null;
 }
 
-/** Under `npm start|test`, reuse the very npm that runs us; otherwise take npm from PATH. */
+/**
+ * Under `npm start|test`, reuse the very npm that runs us; otherwise take npm from PATH.
+ * @param {string[]} args
+ * @returns {[string, string[]]}
+ */
 function npmCommand(args) {
   const npmCli = process.env.npm_execpath;
   if (npmCli && basename(npmCli).startsWith('npm-cli')) return [process.execPath, [npmCli, ...args]];

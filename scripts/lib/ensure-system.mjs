@@ -7,6 +7,7 @@ import { run } from './run.mjs';
 
 const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
+/** @type {Record<string, string>} */
 const INSTALL_HINTS = {
   'nats-server':
     'Debian/Ubuntu: sudo apt-get install nats-server · macOS: brew install nats-server · ' +
@@ -16,6 +17,7 @@ const INSTALL_HINTS = {
 
 export class MissingCommandError extends ScriptError {}
 
+/** @param {string} path */
 function isExecutableFile(path) {
   try {
     accessSync(path, constants.X_OK);
@@ -25,7 +27,10 @@ function isExecutableFile(path) {
   }
 }
 
-/** Absolute path of `cmd` on PATH or in the usual system directories, or null. */
+/**
+ * Absolute path of `cmd` on PATH or in the usual system directories, or null.
+ * @param {string} cmd
+ */
 export function findCommand(cmd) {
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SYSTEM_DIRS];
   for (const dir of dirs) {
@@ -35,8 +40,10 @@ export function findCommand(cmd) {
   return null;
 }
 
-let aptUpdate; // one `apt-get update` per process, however many packages we install
+/** @type {Promise<number> | undefined} one `apt-get update` per process, however many packages we install */
+let aptUpdate;
 
+/** @param {string} aptPackage */
 async function aptInstall(aptPackage) {
   const options = { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
   aptUpdate ??= run('apt-get', ['update'], options);
@@ -46,6 +53,8 @@ async function aptInstall(aptPackage) {
 }
 
 /**
+ * @param {string} cmd
+ * @param {string} aptPackage
  * @returns {Promise<string>} the absolute path of `cmd`, installing `aptPackage` first when it
  *   is missing and we may (Debian, root). Throws MissingCommandError with install advice otherwise.
  */
@@ -64,7 +73,10 @@ export async function ensureCommand(cmd, aptPackage) {
   return installed;
 }
 
-/** PATH with `dir` in front (once), so children that spawn the bare command name find it. */
+/**
+ * PATH with `dir` in front (once), so children that spawn the bare command name find it.
+ * @param {string} dir
+ */
 export function pathWith(dir, path = process.env.PATH ?? '') {
   const parts = path.split(delimiter).filter(Boolean);
   return parts.includes(dir) ? path : [dir, ...parts].join(delimiter);

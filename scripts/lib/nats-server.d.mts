@@ -15,4 +15,6 @@ export function startNatsServer(options: {
   bin?: string;
   readyTimeoutMs?: number;
   extraArgs?: string[];
+  /** Default true; false starts a server without JetStream. */
+  jetstream?: boolean;
 }): Promise<NatsServer>;

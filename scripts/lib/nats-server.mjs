@@ -1,23 +1,25 @@
 // Starts and stops a real `nats-server -js` on loopback. Shared by `npm start` (the embedded
 // server) and the test harness. Node built-ins only: `npm start` runs it before `npm ci`.
 import { spawn } from 'node:child_process';
+import { stopChild } from './run.mjs';
 
 const READY_LINE = /Server is ready/;
 const LISTEN_LINE = /Listening for client connections on [^\s]*:(\d+)/;
 
 /**
- * @param {{ storeDir: string, host?: string, port?: number, bin?: string, readyTimeoutMs?: number, extraArgs?: string[] }} options
+ * @param {{ storeDir: string, host?: string, port?: number, bin?: string, readyTimeoutMs?: number, extraArgs?: string[], jetstream?: boolean }} options
  *   port 0 (default) lets the server pick a free one; restart with the returned port to keep it.
  * @returns {Promise<import('./nats-server.d.mts').NatsServer>}
  */
 export async function startNatsServer(options) {
   const host = options.host ?? '127.0.0.1';
   const bin = options.bin ?? 'nats-server';
-  const args = ['-js', '-a', host, '-p', String(options.port || -1), '-sd', options.storeDir, ...(options.extraArgs ?? [])];
+  // jetstream: false only for tests of a server that lost it (restarted without -js).
+  const args = [...(options.jetstream === false ? [] : ['-js']), '-a', host, '-p', String(options.port || -1), '-sd', options.storeDir, ...(options.extraArgs ?? [])];
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  let exited = false;
-  const exitedPromise = new Promise((resolve) => child.once('exit', (code, signal) => { exited = true; resolve({ code, signal }); }));
+  /** @type {import('./nats-server.d.mts').NatsServer['exited']} */
+  const exitedPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
   const port = await new Promise((resolve, reject) => {
     let port = 0;
@@ -41,12 +43,6 @@ export async function startNatsServer(options) {
     url: `nats://${host}:${port}`,
     storeDir: options.storeDir,
     exited: exitedPromise,
-    async stop(signal = 'SIGTERM') {
-      if (exited) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exitedPromise;
-      clearTimeout(timer);
-    },
+    stop: (signal = 'SIGTERM') => stopChild(child, exitedPromise, { signal }),
   };
 }

@@ -17,7 +17,7 @@ export function run(cmd, args, options = {}) {
   const child = spawn(cmd, args, { stdio: 'inherit', ...options });
   const exited = new Promise((resolve, reject) => {
     child.once('error', (err) => reject(new ScriptError(`cannot run ${cmd}: ${err.message}`, { cause: err })));
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
   });
   live.set(child, exited);
   const forget = () => live.delete(child);
@@ -25,7 +25,10 @@ export function run(cmd, args, options = {}) {
   return exited;
 }
 
-/** Sends `signal` to every child started by run() that is still running. */
+/**
+ * Sends `signal` to every child started by run() that is still running.
+ * @param {NodeJS.Signals} signal
+ */
 export function signalChildren(signal) {
   for (const child of live.keys()) child.kill(signal);
 }
@@ -34,25 +37,22 @@ export function hasLiveChildren() {
   return live.size > 0;
 }
 
-/** SIGTERM to every live child, SIGKILL to those still there after `graceMs`; resolves when all are gone. */
+/** Stops every child started by run() that is still running (stopChild); resolves when all are gone. */
 export async function stopChildren(graceMs = 10_000) {
-  if (live.size === 0) return;
-  const waiting = [...live.values()].map((exited) => exited.catch(() => undefined));
-  signalChildren('SIGTERM');
-  const timer = setTimeout(() => signalChildren('SIGKILL'), graceMs);
-  await Promise.all(waiting);
-  clearTimeout(timer);
+  await Promise.all([...live].map(([child, exited]) => stopChild(child, exited.catch(() => undefined), { graceMs })));
 }
 
 /**
- * Stops one child: SIGTERM, SIGKILL after `graceMs`; resolves once it has exited (at once when
- * it already has).
+ * The one way a script stops a child it started: `signal` (SIGTERM), then SIGKILL if it is still
+ * there after `graceMs` (an open SSE stream can hold a server up for ever); resolves once it has
+ * exited, at once when it already has.
  * @param {import('node:child_process').ChildProcess} child
  * @param {Promise<unknown>} exited resolves when the child exits (made before it could)
+ * @param {{ signal?: NodeJS.Signals, graceMs?: number }} [options]
  */
-export async function stopChild(child, exited, graceMs = 5_000) {
+export async function stopChild(child, exited, { signal = 'SIGTERM', graceMs = 5_000 } = {}) {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);

@@ -1,6 +1,6 @@
 // The line `npm start` prints under "Pipes Console is running at …" to help the user sign in.
 // With no credential configured the server generates an admin token in <PIPES_DATA_DIR>/admin-token
-// at boot (SPEC §2); the link carries it in the URL fragment, which never reaches a server or log.
+// at boot; the link carries it in the URL fragment, which never reaches a server or log.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

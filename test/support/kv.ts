@@ -1,10 +1,11 @@
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { DEFAULT_BUCKET } from '@/lib/defaults.mjs';
 
 /** Another writer: a plain nats.js client of its own, as WaveHouse or the `nats` CLI would be. */
 export type RawClient = { nc: NatsConnection; kv: KV; close(): Promise<void> };
 
-export const BUCKET = 'WAVEHOUSE_PIPES';
+export const BUCKET = DEFAULT_BUCKET;
 
 /** Connects a separate client (reconnecting forever) and opens or creates `bucket` with history 3. */
 export async function openRawClient(url: string, bucket = BUCKET): Promise<RawClient> {

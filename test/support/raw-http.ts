@@ -3,6 +3,7 @@
 // body that stops where the test wants. Each request has its own connection (`Connection: close`), so a server
 // that answers before reading a whole body cannot leave a pooled connection in a strange state.
 import { connect } from 'node:net';
+import { ChunkedDecoder, isChunked, parseResponseHead } from '../../scripts/lib/raw-http.mjs';
 
 export type RawResponse = { status: number; headers: Record<string, string>; body: string };
 
@@ -65,30 +66,9 @@ export async function rawRequest(baseUrl: string, head: string[], body: RawBody 
 }
 
 function parseResponse(bytes: Buffer): RawResponse {
-  const end = bytes.indexOf('\r\n\r\n');
-  if (end < 0) throw new Error(`incomplete HTTP response: ${JSON.stringify(bytes.toString('latin1').slice(0, 200))}`);
-  const [statusLine, ...headerLines] = bytes.subarray(0, end).toString('latin1').split('\r\n');
-  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine ?? '')?.[1] ?? NaN);
-  const headers: Record<string, string> = {};
-  for (const line of headerLines) {
-    const colon = line.indexOf(':');
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  let body = bytes.subarray(end + 4);
-  if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(body);
-  return { status, headers, body: body.toString('utf8') };
-}
-
-function dechunk(data: Buffer): Buffer {
-  const out: Buffer[] = [];
-  let at = 0;
-  for (;;) {
-    const eol = data.indexOf('\r\n', at);
-    if (eol < 0) break;
-    const size = parseInt(data.subarray(at, eol).toString('latin1'), 16);
-    if (!Number.isFinite(size) || size === 0) break;
-    out.push(data.subarray(eol + 2, eol + 2 + size));
-    at = eol + 2 + size + 2;
-  }
-  return Buffer.concat(out);
+  const head = parseResponseHead(bytes);
+  if (!head) throw new Error(`incomplete HTTP response: ${JSON.stringify(bytes.toString('latin1').slice(0, 200))}`);
+  const rest = bytes.subarray(head.bodyStart);
+  const body = isChunked(head.headers) ? Buffer.concat(new ChunkedDecoder().push(rest)) : rest;
+  return { status: head.status, headers: head.headers, body: body.toString('utf8') };
 }

@@ -1,4 +1,4 @@
-// Real Server-Sent Events clients for the integration tests of /api/events (SPEC §4).
+// Real Server-Sent Events clients for the integration tests of the live channel, /api/events.
 //
 // - `connectSse`: reads the stream as a browser's EventSource would (fetch, streaming body,
 //   TextDecoder, the app's own SseParser), and records every event and comment line.
@@ -6,6 +6,7 @@
 //   the server sees a client whose socket has stopped draining; it can be let go later.
 import { connect as netConnect, type Socket } from 'node:net';
 import { SseParser, type ParsedEvent } from '../../lib/live/sse';
+import { ChunkedDecoder, eventStreamRequest, isChunked, parseResponseHead } from '../../scripts/lib/raw-http.mjs';
 
 /** One event as received: name, numeric id (when the frame had one) and the JSON data parsed. */
 export type SseEvent<T = unknown> = { event: string; id?: number; data: T };
@@ -19,14 +20,19 @@ class SseRecorder {
   readonly comments: string[] = [];
   /** The `retry:` hint, once received. */
   retry: number | undefined;
-  /** The first line of the stream (SPEC §4 puts the `retry:` hint there). */
+  /** The first line of the stream, where the server puts its `retry:` hint. */
   firstLine: string | undefined;
   /** Set when the stream ended (server closed it, or close() was called), with the reason. */
   ended: string | undefined;
 
-  private readonly parser = new SseParser();
+  private readonly parser = new SseParser({
+    // The parser counts comments but keeps no text; keep it here, and the stream's first line.
+    onLine: (line) => {
+      this.firstLine ??= line;
+      if (line.startsWith(':')) this.comments.push(line.slice(1).trimStart());
+    },
+  });
   private readonly decoder = new TextDecoder('utf-8');
-  private lineTail = '';
   private waiters = new Set<Waiter>();
 
   constructor(private readonly label: string) {}
@@ -37,9 +43,8 @@ class SseRecorder {
     return id === '' ? undefined : Number(id);
   }
 
-  protected feed(bytes: Uint8Array): void {
+  protected receive(bytes: Uint8Array): void {
     const text = this.decoder.decode(bytes, { stream: true });
-    this.scanLines(text);
     for (const parsed of this.parser.push(text)) this.events.push(toEvent(parsed));
     this.retry = this.parser.retry;
     this.notify();
@@ -63,11 +68,6 @@ class SseRecorder {
   /** Resolves once `count` comment lines arrived. */
   waitForComments(count: number, timeoutMs = 10_000): Promise<string[]> {
     return this.waitUntil(() => this.comments.length >= count, `${count} comment lines`, timeoutMs).then(() => this.comments);
-  }
-
-  /** Events after the first `from` (handy to look at what one step of a test added). */
-  eventsSince(from: number): SseEvent[] {
-    return this.events.slice(from);
   }
 
   private waitUntil(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
@@ -104,18 +104,6 @@ class SseRecorder {
   describe(): string {
     const tail = this.events.slice(-8).map((e) => `${e.event}${e.id === undefined ? '' : `#${e.id}`}`);
     return `received ${this.events.length} events (last: ${tail.join(', ') || 'none'}), ${this.comments.length} comments`;
-  }
-
-  // SseParser counts comment lines but keeps no text; keep the text of `:` lines here, and the
-  // stream's first line. (A `\r\n` split across two chunks would count one empty line too many,
-  // which neither needs.)
-  private scanLines(text: string): void {
-    const lines = (this.lineTail + text).split(/\r\n|\r|\n/);
-    this.lineTail = lines.pop() ?? '';
-    for (const line of lines) {
-      this.firstLine ??= line;
-      if (line.startsWith(':')) this.comments.push(line.slice(1).trimStart());
-    }
   }
 }
 
@@ -190,7 +178,7 @@ export class SseClient extends SseRecorder {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return this.end('the server ended the stream');
-        this.feed(value);
+        this.receive(value);
       }
     } catch (err) {
       this.end(this.abort.signal.aborted ? 'closed by the test' : `read failed: ${String(err)}`);
@@ -212,8 +200,8 @@ export class StuckSseClient extends SseRecorder {
   /** Bytes of the response read so far (0 while stuck). */
   bytesRead = 0;
   statusLine: string | undefined;
-  private head: Buffer = Buffer.alloc(0);
-  private headerDone = false;
+  /** The response head so far; undefined once it has been read. */
+  private head: Buffer | undefined = Buffer.alloc(0);
   /** Undefined when the body is not chunked but runs until the connection closes. */
   private chunked: ChunkedDecoder | undefined;
 
@@ -233,15 +221,7 @@ export class StuckSseClient extends SseRecorder {
     });
     // Never read: no data listener, and the socket stops pulling from the kernel right away.
     socket.pause();
-    const lines = [
-      `GET ${target.pathname}${target.search} HTTP/1.1`,
-      `Host: ${target.host}`,
-      'Accept: text/event-stream',
-      'Cache-Control: no-cache',
-      ...(lastEventId === undefined ? [] : [`Last-Event-ID: ${lastEventId}`]),
-      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
-    ];
-    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    socket.write(eventStreamRequest(target, { ...(lastEventId === undefined ? {} : { 'Last-Event-ID': String(lastEventId) }), ...headers }));
     const client = new StuckSseClient(socket, `stuck SSE ${url}`);
     socket.on('error', (err) => client.end(`socket error: ${err.message}`));
     socket.on('close', () => client.end('socket closed'));
@@ -261,67 +241,25 @@ export class StuckSseClient extends SseRecorder {
 
   private onData(data: Buffer): void {
     this.bytesRead += data.length;
-    if (!this.headerDone) {
+    if (this.head) {
       this.head = Buffer.concat([this.head, data]);
-      const endOfHead = this.head.indexOf('\r\n\r\n');
-      if (endOfHead < 0) return;
-      const headText = this.head.subarray(0, endOfHead).toString('latin1');
-      this.statusLine = headText.split('\r\n')[0];
-      if (/^transfer-encoding:\s*chunked\s*$/im.test(headText)) this.chunked = new ChunkedDecoder();
-      else if (/^content-length:/im.test(headText) || !/^connection:\s*close\s*$/im.test(headText)) {
+      const response = parseResponseHead(this.head);
+      if (!response) return;
+      this.statusLine = response.statusLine;
+      if (isChunked(response.headers)) this.chunked = new ChunkedDecoder();
+      else if ('content-length' in response.headers || !/^close$/i.test(response.headers.connection ?? '')) {
         this.socket.destroy();
-        return this.end(`expected a stream (chunked, or until the connection closes), got:\n${headText}`);
+        return this.end(`expected a stream (chunked, or until the connection closes), got:\n${this.head.toString('latin1', 0, response.bodyStart)}`);
       }
-      this.headerDone = true;
-      data = this.head.subarray(endOfHead + 4);
-      this.head = Buffer.alloc(0);
+      data = this.head.subarray(response.bodyStart);
+      this.head = undefined;
     }
-    if (!this.chunked) return this.feed(data);
-    for (const payload of this.chunked.push(data)) this.feed(payload);
-    if (this.chunked.finished) this.end('the server ended the stream');
+    if (!this.chunked) return this.receive(data);
+    for (const payload of this.chunked.push(data)) this.receive(payload);
+    if (this.chunked.done) this.end('the server ended the stream');
   }
 }
 
 export function connectStuckSse(url: string, options?: Omit<SseConnectOptions, 'timeoutMs'>): Promise<StuckSseClient> {
   return StuckSseClient.connect(url, options);
-}
-
-/** HTTP/1.1 `Transfer-Encoding: chunked` body decoder (RFC 9112 §7.1), incremental. */
-class ChunkedDecoder {
-  finished = false;
-  private buffer: Buffer = Buffer.alloc(0);
-  /** Bytes of chunk data still to read; -1 while a size line is expected. */
-  private remaining = -1;
-
-  push(data: Buffer): Buffer[] {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, data]) : data;
-    const out: Buffer[] = [];
-    while (!this.finished) {
-      if (this.remaining < 0) {
-        const eol = this.buffer.indexOf('\r\n');
-        if (eol < 0) break;
-        const size = parseInt(this.buffer.subarray(0, eol).toString('latin1').split(';')[0]!.trim(), 16);
-        if (!Number.isFinite(size)) throw new Error(`bad chunk size line: ${this.buffer.subarray(0, eol).toString('latin1')}`);
-        this.buffer = this.buffer.subarray(eol + 2);
-        if (size === 0) {
-          this.finished = true;
-          break;
-        }
-        this.remaining = size;
-      }
-      // Chunk data, then its CRLF.
-      if (this.buffer.length < this.remaining + 2) {
-        if (this.buffer.length > 0 && this.buffer.length <= this.remaining) {
-          out.push(this.buffer);
-          this.remaining -= this.buffer.length;
-          this.buffer = Buffer.alloc(0);
-        }
-        break;
-      }
-      out.push(this.buffer.subarray(0, this.remaining));
-      this.buffer = this.buffer.subarray(this.remaining + 2);
-      this.remaining = -1;
-    }
-    return out;
-  }
 }

@@ -1,5 +1,6 @@
 // Everything a benchmark starts registers how to stop it here, so a failure or Ctrl-C still
 // stops every process it spawned (by its handle, never by name) and removes temp dirs.
+import { messageOf } from '../../lib/cli.mjs';
 
 /** @type {Set<() => Promise<void> | void>} */
 const cleanups = new Set();
@@ -18,7 +19,7 @@ export async function cleanupAll() {
     try {
       await fn();
     } catch (err) {
-      console.error(`cleanup failed: ${err?.message ?? err}`);
+      console.error(`cleanup failed: ${messageOf(err)}`);
     }
   }
 }

@@ -1,89 +1,39 @@
-// The console's production server as a benchmark subject: spawned directly (not through npx, so
-// the PID is the server's), on 127.0.0.1, with the time each log line arrived.
-import { spawn } from 'node:child_process';
+// The console's production server as a benchmark subject: the shared launcher, with an admin
+// token of its own and the runner's cleanup registered, so a failure or Ctrl-C still stops it.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { repoRoot } from '../../lib/cli.mjs';
-import { stopChild } from '../../lib/run.mjs';
+import { spawnConsole as spawnConsoleServer } from '../../lib/console-server.mjs';
 import { onCleanup } from './cleanup.mjs';
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {import('node:net').AddressInfo} */ (srv.address());
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /**
- * Spawns the production server (`server.mjs`, or plain `next start` with server: 'next-start',
- * also the default when BENCH_SERVER=next-start, to compare the two on any benchmark) against
- * `natsUrl`. `spawnedAt` is performance.now() just before spawn();
- * `lineAt(re)` is when the first output line matching `re` reached us (ms after spawnedAt).
+ * Spawns the production server against `natsUrl` (see scripts/lib/console-server.mjs);
+ * BENCH_SERVER=next-start makes plain `next start` the default, to compare the two on any
+ * benchmark.
  * @param {string} natsUrl
- * @param {{ appDir?: string, env?: Record<string, string>, nodeArgs?: string[], server?: 'server.mjs' | 'next-start' }} [options]
- *   appDir: the app whose server.mjs and .next to run (default: the repository); env: more environment for
- *   the server; nodeArgs: for node itself, e.g. --cpu-prof (not allowed in NODE_OPTIONS)
+ * @param {import('../../lib/console-server.d.mts').ConsoleOptions} [options]
  */
-export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeArgs = [], server = process.env.BENCH_SERVER ?? 'server.mjs' } = {}) {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+export async function spawnConsole(natsUrl, { env = {}, server = benchServer(), ...options } = {}) {
   // The API wants a credential; a configured token also keeps the console from generating one
   // into the repository's .data.
   const adminToken = randomBytes(32).toString('base64url');
-  const spawnedAt = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      ...(server === 'server.mjs' ? [join(appDir, 'server.mjs')] : [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', appDir]),
-      ...['-H', '127.0.0.1', '-p', String(port)],
-    ],
-    {
-      cwd: appDir,
-      // PIPES_DIR empty: no .sql bootstrap, the bucket holds exactly what the benchmark put.
-      env: { ...process.env, NODE_ENV: 'production', NATS_URL: natsUrl, PIPES_DIR: '', PORT: String(port), HOST: '127.0.0.1', PIPES_ADMIN_TOKEN: adminToken, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  /** @type {{ at: number, text: string }[]} */
-  const lines = [];
-  let partial = '';
-  const onData = (chunk) => {
-    const at = performance.now() - spawnedAt;
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop() ?? '';
-    for (const text of parts) lines.push({ at, text });
-  };
-  child.stdout.setEncoding('utf8').on('data', onData);
-  child.stderr.setEncoding('utf8').on('data', onData);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-
-  const stop = () => stopChild(child, exited);
-  const unregister = onCleanup(stop);
-
+  const child = await spawnConsoleServer(natsUrl, { ...options, server, env: { PIPES_ADMIN_TOKEN: adminToken, ...env } });
+  const unregister = onCleanup(child.stop);
   return {
-    url,
+    ...child,
     /** Send as `Authorization: Bearer <adminToken>`. */
     adminToken,
-    pid: /** @type {number} */ (child.pid),
-    spawnedAt,
-    /** @param {RegExp} re */
-    lineAt: (re) => lines.find((l) => re.test(l.text))?.at,
-    output: () => lines.map((l) => l.text).join('\n'),
-    /** The lines matching `re`, each with when it arrived (ms after spawn). */
-    linesMatching: (re) => lines.filter((l) => re.test(l.text)).map((l) => ({ at: Math.round(l.at), text: l.text })),
-    exited: () => child.exitCode !== null || child.signalCode !== null,
     async stop() {
-      await stop();
+      await child.stop();
       unregister();
     },
   };
+}
+
+/** @returns {'server.mjs' | 'next-start'} */
+function benchServer() {
+  const given = process.env.BENCH_SERVER ?? 'server.mjs';
+  if (given !== 'server.mjs' && given !== 'next-start') throw new Error(`BENCH_SERVER must be server.mjs or next-start, got "${given}"`);
+  return given;
 }
 
 /**
@@ -100,6 +50,7 @@ export async function waitForList(server, expected, timeoutMs = 60_000) {
   let attempts = 0;
   /** @type {{ at: number, answer: string }[]} */
   const answers = [];
+  /** @param {string} answer */
   const saw = (answer) => {
     if (answers.at(-1)?.answer !== answer) answers.push({ at: Math.round(performance.now() - server.spawnedAt), answer });
   };
@@ -118,7 +69,7 @@ export async function waitForList(server, expected, timeoutMs = 60_000) {
         saw(`${res.status} ${body.slice(0, 160)}`);
       }
     } catch (err) {
-      saw(String(err?.cause?.code ?? err));
+      saw(String(/** @type {{ cause?: { code?: string } }} */ (err).cause?.code ?? err)); // ECONNREFUSED until it listens
     }
     await new Promise((r) => setTimeout(r, 10));
   }

@@ -9,7 +9,10 @@ const ROLES = ['analyst', 'support', 'ops', 'finance', 'admin'];
 const WORDS =
   'rolling aggregate of raw samples per device and region used by the ops dashboard and the weekly report with late data folded in after the ingest lag settles'.split(' ');
 
-/** mulberry32: a tiny seeded PRNG, so every run of the benchmark loads the same bucket. */
+/**
+ * mulberry32: a tiny seeded PRNG, so every run of the benchmark loads the same bucket.
+ * @param {number} seed
+ */
 function prng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -21,7 +24,12 @@ function prng(seed) {
   };
 }
 
-/** Query shapes WaveHouse users write, from a lookup to a filtered, grouped window. */
+/**
+ * Query shapes WaveHouse users write, from a lookup to a filtered, grouped window.
+ * @param {string} domain
+ * @param {string} col
+ * @param {string} other
+ */
 function shapes(domain, col, other) {
   const from = { name: 'from', type: 'string', required: true };
   const to = { name: 'to', type: 'string', required: true };
@@ -53,6 +61,7 @@ function shapes(domain, col, other) {
  */
 export function makePipes(count, seed = 42) {
   const rnd = prng(seed);
+  /** @template T  @param {T[]} list */
   const pick = (list) => list[Math.floor(rnd() * list.length)];
   const pipes = [];
   for (let i = 0; i < count; i++) {

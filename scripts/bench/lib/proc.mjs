@@ -7,14 +7,13 @@ import { loadavg } from 'node:os';
  */
 export function memoryOf(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  /** @param {string} field */
   const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM') };
 }
 
-/** 1-minute load average: other work on the machine skews every timing. */
-export function load1() {
-  return Math.round(loadavg()[0] * 100) / 100;
-}
+/** The 1-, 5- and 15-minute load averages: other work on the machine skews every timing. */
+export const loads = () => loadavg().map((v) => Math.round(v * 100) / 100);
 
 /**
  * CPU time (user + system, ms) of a live process from /proc (Linux); ticks of 10 ms.

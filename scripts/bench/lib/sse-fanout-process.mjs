@@ -8,14 +8,16 @@
 //   env BENCH_SSE_TOKEN: the bearer token (kept out of the process list)
 // Messages to the parent: ready, put, clock, summary, fatal. From the parent: clock, finish.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { now, openSseStream } from './sse-stream.mjs';
+import { messageOf } from '../../lib/cli.mjs';
+import { now } from './clock.mjs';
+import { openSseStream } from './sse-stream.mjs';
 
 const [url, clientArg, concurrencyArg] = process.argv.slice(2);
 const clients = Number(clientArg);
 const concurrency = Number(concurrencyArg ?? 100);
 const token = process.env.BENCH_SSE_TOKEN;
 if (!process.send) throw new Error('sse-fanout-process.mjs must be forked with an IPC channel');
-const send = (msg) => process.send?.(msg);
+const send = (/** @type {object} */ msg) => process.send?.(msg);
 // The parent went away (crash, Ctrl-C): nothing to report to, so stop.
 process.on('disconnect', () => process.exit(0));
 
@@ -28,15 +30,20 @@ const otherEvents = new Uint32Array(clients);
 const closedEarly = new Uint8Array(clients);
 /** @type {({ close(): void } | undefined)[]} */
 const streams = new Array(clients);
-/** revision → when each client got it (NaN: not yet) */
+/** @type {Map<number, { times: Float64Array, count: number, handlerMs: number }>} revision → when each client got it (NaN: not yet) */
 const pending = new Map();
 let ready = 0;
 let finishing = false;
 let payloadMismatch = 0;
 /** @type {() => void} */
 let allReady = () => {};
-const readyPromise = new Promise((resolve) => (allReady = resolve));
+const readyPromise = new Promise((resolve) => (allReady = () => resolve(undefined)));
 
+/**
+ * @param {number} i the client
+ * @param {import('../../../lib/live/sse-parser.d.mts').ParsedEvent} event
+ * @param {number} arrivedAt
+ */
 function onEvent(i, { event, data, id }, arrivedAt) {
   if (event === 'status') return;
   if (event === 'snapshot') {
@@ -79,6 +86,7 @@ function onEvent(i, { event, data, id }, arrivedAt) {
 }
 
 async function openAll() {
+  /** @type {string[]} */
   const errors = [];
   let next = 0;
   const worker = async () => {
@@ -97,7 +105,7 @@ async function openAll() {
           },
         });
       } catch (err) {
-        errors.push(`client ${i}: ${err?.message ?? err}`);
+        errors.push(`client ${i}: ${messageOf(err)}`);
       }
     }
   };
@@ -125,13 +133,13 @@ try {
   const cpuAtReady = process.cpuUsage();
   send({ type: 'ready', openMs: openedAt - t0, allSnapshotsMs: now() - t0, snapshotRevisions });
 
-  process.on('message', (msg) => {
+  process.on('message', (/** @type {{ type?: string, t?: number } | undefined} */ msg) => {
     if (msg?.type === 'clock') send({ type: 'clock', t: msg.t, child: now() });
     if (msg?.type !== 'finish') return;
     finishing = true;
     delay.disable();
     const cpu = process.cpuUsage(cpuAtReady);
-    const sum = (arr) => arr.reduce((a, b) => a + b, 0);
+    const sum = (/** @type {Iterable<number>} */ arr) => Array.from(arr).reduce((a, b) => a + b, 0);
     const putCounts = Array.from(putsSeen);
     send({
       type: 'summary',
@@ -152,6 +160,6 @@ try {
     setTimeout(() => process.exit(0), 50);
   });
 } catch (err) {
-  send({ type: 'fatal', message: String(err?.stack ?? err) });
+  send({ type: 'fatal', message: String(/** @type {Error} */ (err)?.stack ?? err) });
   process.exit(1);
 }

@@ -3,11 +3,13 @@
 
 /**
  * @param {number[]} values
- * @returns {{ n: number, min: number, median: number, p99: number, max: number, mean: number, runs: number[] }}
+ * @returns {{ n: number, min: number, median: number, p99: number, max: number, mean: number, runs?: number[] }}
+ *   runs: the values, which a result file with many of them may drop
  */
 export function summarize(values) {
   if (values.length === 0) throw new Error('summarize: no values');
   const sorted = [...values].sort((a, b) => a - b);
+  /** @param {number} p */
   const rank = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
   const mid = sorted.length / 2;
   return {
@@ -21,7 +23,12 @@ export function summarize(values) {
   };
 }
 
-/** Rounds every number in a (JSON-able) value, for compact result files. */
+/**
+ * Rounds every number in a (JSON-able) value, for compact result files.
+ * @template T
+ * @param {T} value
+ * @returns {T}
+ */
 export function rounded(value, digits = 1) {
   const f = 10 ** digits;
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * f) / f : v)));
