@@ -1,30 +1,38 @@
 // The production server (`node server.mjs -H host -p port`, what `npm start`, the tests and the
 // benchmarks run): Next's own request handler behind a plain node:http server, so that
-// `GET /api/events` can go straight from the hub to the socket. Streaming it through a route
-// handler costs four times the CPU per client (README, "Live channel"). The fast path is
-// lib/server/live/serve-events.ts, compiled with the app and handed over on globalThis by
-// instrumentation.ts; until then, or under plain `next start`, the route handler serves it.
+// `GET /api/events` can go straight from the hub to the socket (README, "Live channel"). The
+// fast path is lib/server/live/serve-events.ts, compiled with the app and handed over on
+// globalThis by the app's start; until then, or under plain `next start`, the route handler
+// serves it.
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { DEFAULT_HOST, DEFAULT_PORT } from './lib/defaults.mjs';
+import { SERVE_EVENTS_KEY } from './lib/server/live/handover.mjs';
 
 const startedAt = performance.now();
 process.env.NODE_ENV = 'production';
+/** @type {Record<string, string>} the headers Next's configuration puts on every answer */
+const securityHeaders = createRequire(import.meta.url)('./lib/server/static-security-headers.json');
+
 const { values } = parseArgs({
   options: {
     // HOST, not HOSTNAME: shells and containers set HOSTNAME to the machine's name.
-    hostname: { type: 'string', short: 'H', default: process.env.HOST ?? '0.0.0.0' },
-    port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
+    hostname: { type: 'string', short: 'H', default: process.env.HOST || DEFAULT_HOST },
+    port: { type: 'string', short: 'p', default: process.env.PORT || String(DEFAULT_PORT) },
   },
 });
 const hostname = values.hostname;
 const port = Number(values.port);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`PORT must be a whole number from 1 to 65535, got "${values.port}"`);
+  process.exit(1);
+}
 
 const { default: next } = await import('next');
 const app = next({ dev: false, dir: import.meta.dirname, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
-
-const SERVE_EVENTS = Symbol.for('pipes-console.serve-events');
 
 /** Whether the path's %-escapes decode (to UTF-8): Next answers 500 to a path that does not. */
 function pathDecodes(url = '/') {
@@ -37,18 +45,28 @@ function pathDecodes(url = '/') {
   }
 }
 
+/**
+ * An answer of this server's own, with the headers every answer carries.
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {string} error
+ */
+function answer(res, status, error) {
+  const body = JSON.stringify({ error });
+  res.writeHead(status, { ...securityHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
 const server = createServer((req, res) => {
   if (!pathDecodes(req.url)) {
-    const body = JSON.stringify({ error: 'the path is not valid percent-encoding (a % must start %XX escapes of UTF-8 bytes)' });
-    res.writeHead(400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
+    answer(res, 400, 'the path is not valid percent-encoding (a % must start %XX escapes of UTF-8 bytes)');
     return;
   }
-  const serveEvents = globalThis[SERVE_EVENTS];
+  const serveEvents = /** @type {Record<symbol, ((req: unknown, res: unknown) => Promise<void>) | undefined>} */ (globalThis)[SERVE_EVENTS_KEY];
   if (serveEvents && req.method === 'GET' && (req.url === '/api/events' || req.url?.startsWith('/api/events?'))) {
     serveEvents(req, res).catch((err) => {
       console.error('GET /api/events failed:', err);
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"error":"internal error; see the server log"}');
+      if (!res.headersSent) answer(res, 500, 'internal error; see the server log');
       else res.destroy();
     });
     return;

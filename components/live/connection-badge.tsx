@@ -4,21 +4,23 @@ import { useEffect, useState } from 'react';
 import type { ConnectionState } from '@/lib/live/reducer';
 import { useLive } from './live-provider';
 
-const LOOK: Record<ConnectionState | 'nats-down', { label: string; dot: string }> = {
+const LOOK: Record<ConnectionState | 'nats-down' | 'jetstream-down', { label: string; dot: string }> = {
   connecting: { label: 'connecting', dot: 'bg-zinc-400' },
   live: { label: 'live', dot: 'bg-emerald-500' },
   reconnecting: { label: 'reconnecting', dot: 'bg-amber-500 animate-pulse' },
   offline: { label: 'offline', dot: 'bg-red-500' },
   'nats-down': { label: 'NATS unreachable', dot: 'bg-amber-500 animate-pulse' },
+  'jetstream-down': { label: 'JetStream unavailable', dot: 'bg-amber-500 animate-pulse' },
 };
 
 /** live / reconnecting / offline, and how long ago the last change arrived. */
 export function ConnectionBadge() {
   const connection = useLive((s) => s.connection);
   const nats = useLive((s) => s.nats);
+  const jetstream = useLive((s) => s.jetstream);
   const lastChangeAt = useLive((s) => s.lastChangeAt);
   const now = useNow(1_000);
-  const look = LOOK[connection === 'live' && nats && nats !== 'connected' ? 'nats-down' : connection];
+  const look = LOOK[connection !== 'live' ? connection : nats && nats !== 'connected' ? 'nats-down' : jetstream === 'unavailable' ? 'jetstream-down' : connection];
   return (
     <span role="status" aria-live="polite" data-connection={connection} className="inline-flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
       <span aria-hidden className={`size-2 rounded-full ${look.dot}`} />

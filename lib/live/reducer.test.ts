@@ -73,7 +73,7 @@ describe('liveReducer', () => {
     const events: LiveEvent[] = [
       { event: 'put', id: 9, data: entry('a', 9, 'SELECT stale') }, // already applied: ignored
       { event: 'put', id: 11, data: entry('a', 11, 'SELECT 11') },
-      { event: 'status', data: { nats: 'connected', ready: true, revision: 11 } },
+      { event: 'status', data: { nats: 'connected', jetstream: 'available', ready: true, revision: 11 } },
       { event: 'delete', id: 12, data: { key: 'b', revision: 12, updated: 'x', operation: 'PURGE' } },
       { event: 'put', id: 13, data: entry('d', 13) },
       { event: 'put', id: 14, data: entry('a', 14, 'SELECT 14') },
@@ -116,8 +116,13 @@ describe('liveReducer', () => {
   it('tracks the connection and the server link', () => {
     let s = liveReducer(initialLiveState, { type: 'connection', state: 'reconnecting' });
     expect(s.connection).toBe('reconnecting');
-    s = apply(s, { event: 'status', data: { nats: 'reconnecting', ready: true, revision: 0 } });
+    s = apply(s, { event: 'status', data: { nats: 'reconnecting', jetstream: 'available', ready: true, revision: 0 } });
     expect(s.nats).toBe('reconnecting');
     expect(liveReducer(s, { type: 'connection', state: 'reconnecting' })).toBe(s);
+  });
+
+  it('tracks whether JetStream answers on a connected link', () => {
+    const s = apply(initialLiveState, { event: 'status', data: { nats: 'connected', jetstream: 'unavailable', ready: true, revision: 0 } });
+    expect([s.nats, s.jetstream]).toEqual(['connected', 'unavailable']);
   });
 });

@@ -1,26 +1,26 @@
 import 'server-only';
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { isCreatableName } from '@/lib/pipes/names';
+import { CREATABLE_NAME_RULE, isCreatableName } from '@/lib/pipes/names';
 import { serializePipe, validatePipeInput } from '@/lib/pipes/schema';
 import { UnavailableError } from '@/lib/server/errors';
-import { getHub, type Hub } from '@/lib/server/hub';
+import { getSupervisor, type BucketSupervisor } from '@/lib/server/hub';
 import { errorMessage, log } from '@/lib/server/log';
 
 export type BootstrapResult = { created: string[]; kept: string[]; skipped: { file: string; reason: string }[] };
 
 /**
- * Seeds the bucket from the top-level `*.sql` files of `dir` (SPEC §1): each becomes a pipe named
- * after the file. A key that has any record — a value, or a delete marker left by an admin —
+ * Seeds the bucket from the top-level `*.sql` files of `dir`: each becomes a pipe named after the
+ * file. A key that has any record — a value, or a delete marker left by an admin —
  * is never overwritten, so edits made in the console win and deleted pipes stay deleted.
  */
-export async function bootstrapSqlFiles(dir: string, hub: Hub = getHub()): Promise<BootstrapResult> {
+export async function bootstrapSqlFiles(dir: string, supervisor: BucketSupervisor = getSupervisor()): Promise<BootstrapResult> {
   const result: BootstrapResult = { created: [], kept: [], skipped: [] };
   const root = await realpath(dir).catch((err) => {
     throw new Error(`PIPES_DIR ${dir} cannot be read: ${errorMessage(err)}`);
   });
   const files = (await readdir(root)).filter((f) => f.endsWith('.sql')).sort();
-  const bucket = await waitForBucket(hub);
+  const bucket = await waitForBucket(supervisor);
   for (const file of files) {
     const name = file.slice(0, -'.sql'.length);
     const reason = await unusable(root, file, name);
@@ -43,7 +43,7 @@ export async function bootstrapSqlFiles(dir: string, hub: Hub = getHub()): Promi
 }
 
 async function unusable(root: string, file: string, name: string): Promise<string | undefined> {
-  if (!isCreatableName(name)) return `"${name}" is not a valid pipe name (letters, digits, "_" and "-", at most 128)`;
+  if (!isCreatableName(name)) return `"${name}" is not a valid pipe name (${CREATABLE_NAME_RULE})`;
   const stat = await lstat(path.join(root, file));
   // A symlink could point anywhere on the machine; only plain files of the folder are read.
   if (stat.isSymbolicLink()) return 'symbolic links are not followed';
@@ -52,10 +52,10 @@ async function unusable(root: string, file: string, name: string): Promise<strin
   return undefined;
 }
 
-async function waitForBucket(hub: Hub) {
+async function waitForBucket(supervisor: BucketSupervisor) {
   for (;;) {
     try {
-      return await hub.writableBucket();
+      return await supervisor.writableBucket();
     } catch (err) {
       if (!(err instanceof UnavailableError)) throw err;
       await new Promise((r) => setTimeout(r, 1_000));

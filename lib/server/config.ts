@@ -1,7 +1,8 @@
 import 'server-only';
 import { z } from 'zod';
+import { DEFAULT_BUCKET, LIVE_DEFAULTS } from '@/lib/defaults.mjs';
 
-// The environment of SPEC §2, parsed and validated once per process. A bad value stops the
+// The environment, parsed and validated once per process (README, "Configuration"). A bad value stops the
 // start with one message naming the variable.
 
 export class ConfigError extends Error {
@@ -47,12 +48,10 @@ const ConfigSchema = z.object({
   NATS_TOKEN: optionalText,
   // KV bucket names: letters, digits, '-' and '_' (nats.js validateBucket).
   PIPES_BUCKET: optionalText.pipe(
-    z.string().regex(/^[-\w]+$/, 'must contain only letters, digits, "-" and "_"').default('WAVEHOUSE_PIPES'),
+    z.string().regex(/^[-\w]+$/, 'must contain only letters, digits, "-" and "_"').default(DEFAULT_BUCKET),
   ),
   PIPES_HISTORY: intIn(1, 64, 3),
   PIPES_DIR: optionalText,
-  HOST: optionalText.pipe(z.string().default('127.0.0.1')),
-  PORT: intIn(1, 65535, 3000),
   PIPES_ADMIN_TOKEN: optionalText,
   PIPES_VIEWER_TOKEN: optionalText,
   PIPES_JWT_SECRET: optionalText,
@@ -61,10 +60,10 @@ const ConfigSchema = z.object({
   // Where the generated admin token lives when no credential is configured.
   PIPES_DATA_DIR: optionalText.pipe(z.string().default('.data')),
   // Live channel tuning; mostly for tests and benchmarks.
-  PIPES_SSE_PING_MS: intIn(100, 15_000, 15_000),
-  PIPES_RING_EVENTS: intIn(0, 1_000_000, 10_000),
-  PIPES_RING_BYTES: intIn(0, 1024 ** 3, 16 * 1024 ** 2),
-  PIPES_SSE_QUEUE_BYTES: intIn(16 * 1024, 256 * 1024 ** 2, 1024 ** 2),
+  PIPES_SSE_PING_MS: intIn(100, 15_000, LIVE_DEFAULTS.pingMs),
+  PIPES_RING_EVENTS: intIn(0, 1_000_000, LIVE_DEFAULTS.ringEvents),
+  PIPES_RING_BYTES: intIn(0, 1024 ** 3, LIVE_DEFAULTS.ringBytes),
+  PIPES_SSE_QUEUE_BYTES: intIn(16 * 1024, 256 * 1024 ** 2, LIVE_DEFAULTS.queueBytes),
 });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -81,8 +80,6 @@ export type Config = {
   history: number;
   pipesDir?: string;
   dataDir: string;
-  host: string;
-  port: number;
   auth: {
     adminToken?: string;
     viewerToken?: string;
@@ -127,8 +124,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     history: e.PIPES_HISTORY,
     pipesDir: e.PIPES_DIR,
     dataDir: e.PIPES_DATA_DIR,
-    host: e.HOST,
-    port: e.PORT,
     auth: {
       adminToken: e.PIPES_ADMIN_TOKEN,
       viewerToken: e.PIPES_VIEWER_TOKEN,
@@ -145,10 +140,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-const store = globalThis as typeof globalThis & { __pipesConfig?: Config };
+const holder = globalThis as typeof globalThis & { __pipesConfig?: Config };
 
 /** The process's configuration, parsed on first use. */
 export function config(): Config {
-  store.__pipesConfig ??= parseConfig(process.env);
-  return store.__pipesConfig;
+  holder.__pipesConfig ??= parseConfig(process.env);
+  return holder.__pipesConfig;
 }

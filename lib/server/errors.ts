@@ -1,8 +1,7 @@
 // Named errors of the console's server side. Each maps to one HTTP status in
 // lib/server/http/error-response.ts; nothing else decides statuses.
 import type { Entry } from '@/lib/pipes/entry';
-
-export type FieldIssue = { path: string; message: string };
+import type { FieldIssue } from '@/lib/pipes/schema';
 
 const KINDS = Symbol.for('pipes-console.error-kinds');
 
@@ -67,7 +66,8 @@ export class UnsupportedMediaTypeError extends ConsoleError {
 
 /** 503: NATS (or the watched cache) cannot answer now; the request wrote nothing or may be retried. */
 export class UnavailableError extends ConsoleError {
-  static override readonly kind = 'UnavailableError';
+  // Widened: JetStreamUnavailableError refines it.
+  static override readonly kind: string = 'UnavailableError';
 }
 
 /** 401 */

@@ -2,7 +2,8 @@ import 'server-only';
 import { credentials } from '@/lib/server/auth';
 import { bootstrapSqlFiles } from '@/lib/server/bootstrap';
 import { config, ConfigError } from '@/lib/server/config';
-import { getHub } from '@/lib/server/hub';
+import { getSupervisor } from '@/lib/server/hub';
+import { SERVE_EVENTS_KEY } from '@/lib/server/live/handover.mjs';
 import { serveEvents } from '@/lib/server/live/serve-events';
 import { errorMessage, log } from '@/lib/server/log';
 
@@ -22,17 +23,16 @@ export function startServer(): void {
     console.error(`Cannot set up credentials: ${errorMessage(err)}`);
     process.exit(1);
   }
-  const hub = getHub();
-  void hub.start();
+  const supervisor = getSupervisor();
   // server.mjs serves GET /api/events with this, straight to the socket, once it is here.
-  (globalThis as Record<symbol, unknown>)[Symbol.for('pipes-console.serve-events')] = serveEvents;
+  (globalThis as Record<symbol, unknown>)[SERVE_EVENTS_KEY] = serveEvents;
   const pipesDir = config().pipesDir;
   if (pipesDir) {
     void bootstrapSqlFiles(pipesDir).catch((err) => log.error('.sql bootstrap failed', { error: errorMessage(err) }));
   }
   const shutdown = (signal: string) => {
     log.info(`${signal}: closing the NATS connection`);
-    void hub.stop().finally(() => process.exit(0));
+    void supervisor.stop().finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

@@ -1,18 +1,18 @@
-// The `.sql` bootstrap (SPEC §1) against a real nats-server, in-process: bootstrapSqlFiles with a
-// hub of the test's own (getHub() and its environment are never touched).
+// The `.sql` bootstrap against a real nats-server, in-process: bootstrapSqlFiles with a
+// supervisor of the test's own (getSupervisor() and its environment are never touched).
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { bootstrapSqlFiles } from '@/lib/server/bootstrap';
-import { Hub } from '@/lib/server/hub/hub';
+import { BucketSupervisor, Hub } from '@/lib/server/hub';
 import { disposeAll } from '../support/dispose';
 import { BUCKET, lastRevision, openRawClient, readBucket, type RawClient } from '../support/kv';
 import { startTestNats, type TestNats } from '../support/nats';
 
 let nats: TestNats;
 let raw: RawClient;
-let hub: Hub;
+let supervisor: BucketSupervisor;
 let dir: string;
 const tempDirs: string[] = [];
 
@@ -25,14 +25,14 @@ function tempDir(prefix: string): string {
 beforeAll(async () => {
   nats = await startTestNats();
   raw = await openRawClient(nats.url);
-  hub = new Hub({ nats: { servers: [nats.url] }, bucket: BUCKET, history: 3 });
-  await hub.start();
-  await hub.ready(10_000);
+  supervisor = new BucketSupervisor({ nats: { servers: [nats.url] }, bucket: BUCKET, history: 3 }, new Hub({ bucket: BUCKET }));
+  await supervisor.start();
+  await supervisor.hub.ready(10_000);
 });
 
 afterAll(() =>
   disposeAll(
-    hub && (() => hub.stop()),
+    supervisor && (() => supervisor.stop()),
     raw && (() => raw.close()),
     nats && (() => nats.dispose()),
     () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })),
@@ -53,7 +53,7 @@ test('every top-level *.sql file becomes a pipe named after the file, its SQL th
   write('boot_notes.txt', 'SELECT 1');
   const before = await lastRevision(raw.kv);
 
-  const result = await bootstrapSqlFiles(dir, hub);
+  const result = await bootstrapSqlFiles(dir, supervisor);
 
   expect(result).toEqual({ created: ['boot-two', 'boot_daily'], kept: [], skipped: [] });
   expect((await raw.kv.get('boot_daily'))?.string()).toBe('{"name":"boot_daily","sql":"SELECT day, count() FROM events\\nGROUP BY day\\n"}');
@@ -75,7 +75,7 @@ test('a file never overwrites an existing key, a key an admin deleted or purged 
   write('boot_new.sql', 'SELECT 4');
   const before = await lastRevision(raw.kv);
 
-  const first = await bootstrapSqlFiles(dir, hub);
+  const first = await bootstrapSqlFiles(dir, supervisor);
   expect(first).toEqual({ created: ['boot_new'], kept: ['boot_deleted', 'boot_existing', 'boot_purged'], skipped: [] });
   expect(await lastRevision(raw.kv)).toBe(before + 1);
   const kept = await raw.kv.get('boot_existing');
@@ -85,7 +85,7 @@ test('a file never overwrites an existing key, a key an admin deleted or purged 
   expect((await raw.kv.get('boot_purged'))?.operation).toBe('PURGE');
 
   const state = await readBucket(raw.kv);
-  const second = await bootstrapSqlFiles(dir, hub);
+  const second = await bootstrapSqlFiles(dir, supervisor);
   expect(second).toEqual({ created: [], kept: ['boot_deleted', 'boot_existing', 'boot_new', 'boot_purged'], skipped: [] });
   expect(await readBucket(raw.kv)).toEqual(state);
 });
@@ -102,7 +102,7 @@ test('a symlink, an invalid file name, an empty or blank file and a directory na
   write('boot_ok.sql', 'SELECT 1');
   const before = await lastRevision(raw.kv);
 
-  const result = await bootstrapSqlFiles(dir, hub);
+  const result = await bootstrapSqlFiles(dir, supervisor);
 
   expect(result.created).toEqual(['boot_ok']);
   expect(result.kept).toEqual([]);
@@ -123,5 +123,5 @@ test('a symlink, an invalid file name, an empty or blank file and a directory na
 
 test('a folder that does not exist fails with a message naming it', async () => {
   const missing = path.join(dir, 'nope');
-  await expect(bootstrapSqlFiles(missing, hub)).rejects.toThrow(missing);
+  await expect(bootstrapSqlFiles(missing, supervisor)).rejects.toThrow(missing);
 });

@@ -1,11 +1,11 @@
-// The watched cache (Hub → WatchLoop → PipeCache) in-process against a real nats-server, with a
+// The watched cache (BucketSupervisor → WatchLoop → Hub) in-process against a real nats-server, with a
 // separate nats.js client as the other writer. These tests kill, restart and recreate things,
 // so each gets a nats-server of its own (one starts in ~20 ms).
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { Change, Entry } from '@/lib/pipes/entry';
-import { Hub, type HubEvent } from '@/lib/server/hub/hub';
+import { BucketSupervisor, Hub, type HubEvent } from '@/lib/server/hub';
 import { disposeAll } from '../support/dispose';
 import { BUCKET, openRawClient, readBucket, type RawClient } from '../support/kv';
 import { startTestNats, type TestNats } from '../support/nats';
@@ -13,7 +13,7 @@ import { waitFor } from '../support/poll';
 
 let nats: TestNats;
 let raw: RawClient;
-let hub: Hub | undefined;
+let supervisor: BucketSupervisor | undefined;
 
 beforeEach(async () => {
   nats = await startTestNats();
@@ -21,17 +21,18 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  const started = hub;
-  hub = undefined;
+  const started = supervisor;
+  supervisor = undefined;
   await disposeAll(started && (() => started.stop()), () => raw.close(), () => nats.dispose());
 });
 
 /** Starts a hub on the test's server, recording every event from the very first one. */
 async function startHub(): Promise<{ hub: Hub; events: HubEvent[] }> {
   const events: HubEvent[] = [];
-  hub = new Hub({ nats: { servers: [nats.url] }, bucket: BUCKET, history: 3 });
+  const hub = new Hub({ bucket: BUCKET });
   hub.subscribe((event) => events.push(event));
-  await hub.start();
+  supervisor = new BucketSupervisor({ nats: { servers: [nats.url] }, bucket: BUCKET, history: 3 }, hub);
+  await supervisor.start();
   await hub.ready(10_000);
   return { hub, events };
 }

@@ -6,12 +6,12 @@ export const dynamic = 'force-dynamic';
 // Open to everyone (load balancers): says only whether this instance can serve.
 export async function GET(): Promise<Response> {
   const hub = getHub();
-  void hub.start();
   const s = hub.status();
-  const ok = s.nats === 'connected' && s.ready;
+  const ok = hub.healthy();
   return json(ok ? 200 : 503, {
     status: ok ? 'ok' : 'unavailable',
     nats: s.nats,
+    jetstream: s.jetstream,
     ready: s.ready,
     revision: s.revision,
     pipes: s.pipes,

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/server/http/api-route';
-import { listPipesJson } from '@/lib/server/store';
+import { listPipesJson } from '@/lib/server/pipe-service';
 
 export const dynamic = 'force-dynamic';
 

@@ -11,7 +11,7 @@ export type Credentials = {
   jwtSecret?: string;
   roleClaim: string;
   adminRole: string;
-  /** The admin token was generated because nothing was configured (SPEC §2). */
+  /** The admin token was generated because nothing was configured: the console is never open. */
   generated: boolean;
   /** HMAC key for session cookies, derived from the credentials: rotating one signs everyone out. */
   sessionKey: Buffer;

@@ -1,7 +1,7 @@
 import 'server-only';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '@/lib/pipes/schema';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '@/lib/server/errors';
-import type { Precondition } from '@/lib/server/store';
+import type { Precondition } from '@/lib/server/pipe-service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -44,7 +44,7 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
 }
 
-/** If-Match: "<rev>" | If-Match: * | If-None-Match: * (SPEC §3); undefined when none is sent. */
+/** If-Match: "<rev>" (write only at that revision) | If-Match: * (any) | If-None-Match: * (create only); undefined when none is sent. */
 export function readPrecondition(headers: Headers): Precondition | undefined {
   const ifMatch = headers.get('if-match')?.trim();
   const ifNoneMatch = headers.get('if-none-match')?.trim();

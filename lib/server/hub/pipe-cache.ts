@@ -1,7 +1,6 @@
 import 'server-only';
 import { isDeleteMarker, type Change, type Entry } from '@/lib/pipes/entry';
-
-export type Snapshot = { revision: number; pipes: Entry[] };
+import type { Snapshot } from '@/lib/live/protocol';
 
 /** The last value of every live key, and the highest bucket revision applied. */
 export class PipeCache {

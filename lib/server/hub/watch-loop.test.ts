@@ -54,7 +54,7 @@ async function until(check: () => boolean, what: string) {
   }
 }
 
-const info = (over: Partial<BucketInfo> = {}): BucketInfo => ({ created: 'epoch-1', lastRevision: 2, values: 2, maxValueSize: -1, ...over });
+const info = (over: Partial<BucketInfo> = {}): BucketInfo => ({ created: 'epoch-1', lastRevision: 2, values: 2, ...over });
 
 describe('WatchLoop', () => {
   it('stages the replay and replaces the state once the last replayed entry has nothing pending', async () => {

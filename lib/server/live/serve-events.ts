@@ -1,46 +1,33 @@
 import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authorize } from '@/lib/server/auth';
-import { config } from '@/lib/server/config';
-import { errorResponse } from '@/lib/server/http/error-response';
-import { getHub } from '@/lib/server/hub';
-import { STATIC_SECURITY_HEADERS } from '@/lib/server/security-headers';
-import { EVENT_STREAM_HEADERS, lastEventIdOf } from './event-stream-request';
-import { openClientFeed } from './client-feed';
+import { prepareEvents } from './prepare-events';
 
 /**
  * `GET /api/events` on the raw Node response, called by `server.mjs` before Next sees the
- * request. Same auth, same feed and same headers as the route handler, but each event is one
- * `res.write` of the hub's shared Buffer: going through a web ReadableStream and Next's pipe into
- * the response cost four times the CPU per client, which 1,000 clients turned into 80 ms a change.
+ * request: each event is one `res.write` of the hub's shared Buffer. Through a web
+ * ReadableStream and Next's pipe into the response, every event costs several times the CPU
+ * per client (README, "Live channel").
  */
 export async function serveEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const request = webRequestOf(req);
-  try {
-    await authorize(request, 'read');
-  } catch (err) {
-    await sendWebResponse(res, errorResponse(err));
+  const prepared = await prepareEvents(webRequestOf(req));
+  if (prepared.kind === 'refused') {
+    const body = Buffer.from(await prepared.response.arrayBuffer());
+    res.writeHead(prepared.response.status, { ...Object.fromEntries(prepared.response.headers), 'Content-Length': body.byteLength });
+    res.end(body);
     return;
   }
-  if (res.destroyed) return; // the client left while its token was checked
-  const hub = getHub();
-  void hub.start();
-  const { pingMs, queueBytes } = config().live;
+  if (res.destroyed) return; // the client left while its credential was checked
   // The stream ends only when the connection does (`Connection: close`), so it needs no chunked
   // framing: each event goes out as the shared Buffer alone, without a size line and CRLF.
   res.useChunkedEncodingByDefault = false;
-  res.writeHead(200, { ...STATIC_SECURITY_HEADERS, ...EVENT_STREAM_HEADERS });
-  const feed = openClientFeed(
-    hub,
-    { write: (bytes) => void res.write(bytes), hasRoom: () => res.writableLength < queueBytes },
-    { lastEventId: lastEventIdOf(request), pingMs },
-  );
+  res.writeHead(200, prepared.headers);
+  const subscription = prepared.open({ write: (bytes) => void res.write(bytes), hasRoom: () => res.writableLength < prepared.queueBytes });
   // 'drain' follows a write that found the socket's buffer full: the client has caught up.
-  res.on('drain', () => feed.drained());
-  res.once('close', () => feed.close());
+  res.on('drain', () => subscription.drained());
+  res.once('close', () => subscription.close());
 }
 
-/** The request line and headers as a web Request, for the checks the route handlers share. */
+/** The request line and headers as a web Request, for the checks every route shares. */
 function webRequestOf(req: IncomingMessage): Request {
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
@@ -51,10 +38,4 @@ function webRequestOf(req: IncomingMessage): Request {
     url = new URL('http://localhost/api/events');
   }
   return new Request(url, { headers });
-}
-
-async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, { ...STATIC_SECURITY_HEADERS, ...Object.fromEntries(response.headers), 'Content-Length': body.byteLength });
-  res.end(body);
 }

@@ -8,7 +8,7 @@ import { fromNatsError, RevisionMismatchError, ValueTooLargeError } from './erro
 import { toChange } from './to-change';
 
 /** Stream facts used to notice a bucket deleted and recreated under a running watch. */
-export type BucketInfo = { created: string; lastRevision: number; values: number; maxValueSize: number };
+export type BucketInfo = { created: string; lastRevision: number; values: number };
 
 /** One change from a watch, with how many more the server had queued behind it. */
 export type WatchedChange = { change: Change; pending: number };
@@ -59,7 +59,6 @@ export class PipeBucket {
       created: si.created,
       lastRevision: si.state.last_seq,
       values: status.values,
-      maxValueSize: si.config.max_msg_size ?? -1,
     };
   }
 

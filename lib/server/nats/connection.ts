@@ -1,14 +1,9 @@
 import 'server-only';
 import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { LinkState } from '@/lib/live/protocol';
 import type { Config } from '@/lib/server/config';
 
-export const LinkState = {
-  connected: 'connected',
-  reconnecting: 'reconnecting',
-  disconnected: 'disconnected',
-} as const;
-export type LinkState = (typeof LinkState)[keyof typeof LinkState];
 
 export type NatsLink = {
   connection: NatsConnection;

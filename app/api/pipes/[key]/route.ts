@@ -1,7 +1,7 @@
 import { apiRoute } from '@/lib/server/http/api-route';
 import { json } from '@/lib/server/http/error-response';
 import { readJsonBody, readPrecondition } from '@/lib/server/http/request';
-import { deletePipe, getPipe, putPipe } from '@/lib/server/store';
+import { deletePipe, getPipe, putPipe } from '@/lib/server/pipe-service';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,6 +1,6 @@
 import { apiRoute } from '@/lib/server/http/api-route';
 import { json } from '@/lib/server/http/error-response';
-import { pipeHistory } from '@/lib/server/store';
+import { pipeHistory } from '@/lib/server/pipe-service';
 
 export const dynamic = 'force-dynamic';
 

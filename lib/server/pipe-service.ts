@@ -10,11 +10,12 @@ import {
   PreconditionFailedError,
   PreconditionRequiredError,
 } from '@/lib/server/errors';
-import { getHub } from '@/lib/server/hub';
+import { getHub, getSupervisor } from '@/lib/server/hub';
 import { RevisionMismatchError, ValueTooLargeError } from '@/lib/server/nats';
 
-// Compare-and-set writes (SPEC §3). Writes go to KV; the cache learns of them through the
-// watch like any other writer's, so there is one read path.
+// The pipes API's work: reads from the watched cache, compare-and-set writes to KV, history.
+// Writes go to KV; the cache learns of them through the watch like any other writer's, so
+// there is one read path.
 
 export type Precondition = { kind: 'revision'; revision: number } | { kind: 'any' } | { kind: 'absent' };
 
@@ -46,7 +47,7 @@ export async function putPipe(key: string, body: unknown, precondition: Precondi
   if (!parsed.ok) throw new BadRequestError('invalid pipe', parsed.issues);
   const text = serializePipe(parsed.value);
   const hub = getHub();
-  const bucket = await hub.writableBucket();
+  const bucket = await getSupervisor().writableBucket();
   const forget = hub.expectWrite(key, actor);
   try {
     const revision =
@@ -80,7 +81,7 @@ export async function deletePipe(key: string, precondition: Precondition | undef
   if (!precondition) throw new PreconditionRequiredError('a delete needs If-Match: "<revision>" or If-Match: *');
   if (precondition.kind === 'absent') throw new BadRequestError('If-None-Match: * cannot apply to a delete');
   const hub = getHub();
-  const bucket = await hub.writableBucket();
+  const bucket = await getSupervisor().writableBucket();
   const current = await bucket.get(key);
   if (!current) throw new NotFoundError(`no pipe "${key}"`);
   const forget = hub.expectWrite(key, actor);
@@ -100,7 +101,7 @@ export async function deletePipe(key: string, precondition: Precondition | undef
 /** Every revision the bucket keeps for `key`, newest first. */
 export async function pipeHistory(key: string): Promise<Change[]> {
   checkKey(key);
-  const bucket = await getHub().writableBucket();
+  const bucket = await getSupervisor().writableBucket();
   const history = await bucket.history(key);
   if (history.length === 0) throw new NotFoundError(`the bucket holds nothing for "${key}"`);
   return history.reverse();
@@ -108,7 +109,7 @@ export async function pipeHistory(key: string): Promise<Change[]> {
 
 async function explainWriteError(err: unknown, key: string): Promise<unknown> {
   if (err instanceof RevisionMismatchError) {
-    const bucket = await getHub().writableBucket();
+    const bucket = await getSupervisor().writableBucket();
     const current = await bucket.get(key).catch(() => getHub().get(key) ?? null);
     return new PreconditionFailedError(
       current ? `"${key}" is at revision ${current.revision}` : `"${key}" does not exist`,

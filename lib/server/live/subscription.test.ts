@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Snapshot } from '@/lib/live/protocol';
 import type { Frame } from '@/lib/server/hub/change-ring';
 import type { HubEvent, HubListener, HubStatus } from '@/lib/server/hub';
-import type { Snapshot } from '@/lib/server/hub/pipe-cache';
-import { openClientFeed, type FeedHub, type FeedSink } from './client-feed';
+import { openSubscription, type EventSink, type SubscriptionHub } from './subscription';
 
 const frame = (text: string) => Buffer.from(text);
 
@@ -10,7 +10,7 @@ const frame = (text: string) => Buffer.from(text);
 function fakeHub({ ready = true, revision = 10, ring = [] as Frame[] } = {}) {
   const listeners = new Set<HubListener>();
   const state = { ready, revision };
-  const hub: FeedHub = {
+  const hub: SubscriptionHub = {
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -38,7 +38,7 @@ function fakeHub({ ready = true, revision = 10, ring = [] as Frame[] } = {}) {
 function fakeSink(room = Infinity) {
   const written: string[] = [];
   let queued = 0;
-  const sink: FeedSink & { drain(): void } = {
+  const sink: EventSink & { drain(): void } = {
     write: (bytes) => {
       written.push(bytes.toString());
       queued++;
@@ -53,7 +53,7 @@ function fakeSink(room = Infinity) {
 
 const OPTIONS = { pingMs: 1_000 };
 
-describe('openClientFeed', () => {
+describe('openSubscription', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -64,7 +64,7 @@ describe('openClientFeed', () => {
   it('starts with retry, status and a snapshot, then writes each change once, in order', () => {
     const { hub, emitChange } = fakeHub();
     const { sink, written } = fakeSink();
-    openClientFeed(hub, sink, OPTIONS);
+    openSubscription(hub, sink, OPTIONS);
     emitChange(11);
     emitChange(12);
     expect(written).toEqual(['retry: 1000\n\n', 'status', 'snapshot@10', 'change@11', 'change@12']);
@@ -74,7 +74,7 @@ describe('openClientFeed', () => {
     const ring = [11, 12, 13].map((revision) => ({ revision, bytes: frame(`change@${revision}`) }));
     const { hub, emitChange } = fakeHub({ revision: 13, ring });
     const { sink, written } = fakeSink();
-    openClientFeed(hub, sink, { ...OPTIONS, lastEventId: 11 });
+    openSubscription(hub, sink, { ...OPTIONS, lastEventId: 11 });
     emitChange(13); // already sent from the ring
     emitChange(14);
     expect(written.slice(2)).toEqual(['change@12', 'change@13', 'change@14']);
@@ -84,30 +84,48 @@ describe('openClientFeed', () => {
     const ring = [{ revision: 50, bytes: frame('change@50') }];
     const { hub } = fakeHub({ revision: 50, ring });
     const { sink, written } = fakeSink();
-    openClientFeed(hub, sink, { ...OPTIONS, lastEventId: 3 });
+    openSubscription(hub, sink, { ...OPTIONS, lastEventId: 3 });
     expect(written.slice(2)).toEqual(['snapshot@50']);
   });
 
   it('waits for the first snapshot when the hub is not ready', () => {
     const { hub, emitSnapshot } = fakeHub({ ready: false, revision: 0 });
     const { sink, written } = fakeSink();
-    openClientFeed(hub, sink, OPTIONS);
+    openSubscription(hub, sink, OPTIONS);
     expect(written).toEqual(['retry: 1000\n\n', 'status']);
     emitSnapshot(7);
     expect(written.at(-1)).toBe('snapshot@7');
   });
 
-  it('a client whose queue is full is marked behind, gets nothing more, and one snapshot once drained', () => {
+  it('a client whose queue is full is marked behind and gets nothing more', () => {
     const { hub, emitChange } = fakeHub();
     const { sink, written } = fakeSink(4); // retry, status, snapshot, one change
-    const feed = openClientFeed(hub, sink, OPTIONS);
+    openSubscription(hub, sink, OPTIONS);
     for (let r = 11; r <= 20; r++) emitChange(r);
     expect(written).toEqual(['retry: 1000\n\n', 'status', 'snapshot@10', 'change@11']);
-    feed.drained();
+  });
+
+  it('a client that fell behind gets the status and one fresh snapshot once it has drained', () => {
+    const { hub, emitChange } = fakeHub();
+    const { sink, written } = fakeSink(4);
+    const subscription = openSubscription(hub, sink, OPTIONS);
+    for (let r = 11; r <= 20; r++) emitChange(r);
+    subscription.drained(); // still full: too early
+    expect(written).toHaveLength(4);
     sink.drain();
-    feed.drained();
+    subscription.drained();
     expect(written.slice(4)).toEqual(['status', 'snapshot@20']);
-    feed.drained(); // not behind any more: nothing
+  });
+
+  it('after its catch-up snapshot, a client gets every change again, and no second snapshot', () => {
+    const { hub, emitChange } = fakeHub();
+    const { sink, written } = fakeSink(4);
+    const subscription = openSubscription(hub, sink, OPTIONS);
+    for (let r = 11; r <= 20; r++) emitChange(r);
+    sink.drain();
+    subscription.drained();
+    sink.drain();
+    subscription.drained(); // not behind any more: nothing
     emitChange(21);
     expect(written.slice(6)).toEqual(['change@21']);
   });
@@ -115,7 +133,7 @@ describe('openClientFeed', () => {
   it('pings while idle, only when there is room', () => {
     const { hub } = fakeHub();
     const { sink, written } = fakeSink(4);
-    openClientFeed(hub, sink, OPTIONS);
+    openSubscription(hub, sink, OPTIONS);
     vi.advanceTimersByTime(1_000);
     expect(written.at(-1)).toBe(': ping\n\n');
     vi.advanceTimersByTime(5_000);
@@ -125,9 +143,9 @@ describe('openClientFeed', () => {
   it('close() unsubscribes and stops the pings at once', () => {
     const { hub, listeners, emitChange } = fakeHub();
     const { sink, written } = fakeSink();
-    const feed = openClientFeed(hub, sink, OPTIONS);
+    const subscription = openSubscription(hub, sink, OPTIONS);
     expect(listeners.size).toBe(1);
-    feed.close();
+    subscription.close();
     expect(listeners.size).toBe(0);
     emitChange(11);
     vi.advanceTimersByTime(10_000);

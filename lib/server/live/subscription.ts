@@ -2,23 +2,23 @@ import 'server-only';
 import { encodeComment, encodeRetry } from '@/lib/live/sse';
 import type { Hub, HubEvent } from '@/lib/server/hub';
 
-/** Where one client's bytes go: a Node response (serve-events.ts) or a web stream (event-stream.ts). */
-export type FeedSink = {
+/** Where one client's bytes go: a Node response (serve-events.ts) or a web stream (web-stream.ts). */
+export type EventSink = {
   write(bytes: Buffer): void;
   /** False once the client's queue holds its limit of unsent bytes. */
   hasRoom(): boolean;
 };
 
-/** What a feed needs of the hub. */
-export type FeedHub = Pick<Hub, 'subscribe' | 'status' | 'snapshot' | 'snapshotFrame' | 'statusFrame' | 'changesSince'>;
+/** What a subscription needs of the hub. */
+export type SubscriptionHub = Pick<Hub, 'subscribe' | 'status' | 'snapshot' | 'snapshotFrame' | 'statusFrame' | 'changesSince'>;
 
-export type FeedOptions = {
+export type SubscriptionOptions = {
   /** Last-Event-ID sent by a reconnecting client. */
   lastEventId?: number;
   pingMs: number;
 };
 
-export type ClientFeed = {
+export type Subscription = {
   /** The sink has sent what it held: a client that fell behind gets its fresh snapshot now. */
   drained(): void;
   /** The client is gone: stop listening at once. */
@@ -29,13 +29,13 @@ const RETRY = Buffer.from(encodeRetry(1_000));
 const PING = Buffer.from(encodeComment('ping'));
 
 /**
- * One client's event sequence (SPEC §4): a `retry` hint, the link status, then either the changes
+ * One client's event sequence: a `retry` hint, the link status, then either the changes
  * after its Last-Event-ID (when the hub's ring still has them all) or a snapshot, then every
  * change. The queue is bounded: a client that stops reading is marked behind, its changes are
  * dropped, and it is sent one fresh snapshot when it drains — its memory never grows with the
  * bucket. Every frame is a Buffer the hub encoded once; nothing here copies it.
  */
-export function openClientFeed(hub: FeedHub, sink: FeedSink, options: FeedOptions): ClientFeed {
+export function openSubscription(hub: SubscriptionHub, sink: EventSink, options: SubscriptionOptions): Subscription {
   let sent = 0; // highest revision this client has been brought to
   let behind = false;
   let closed = false;
@@ -78,7 +78,7 @@ export function openClientFeed(hub: FeedHub, sink: FeedSink, options: FeedOption
 
   return {
     drained() {
-      if (!behind || closed) return;
+      if (!behind || closed || !sink.hasRoom()) return;
       behind = false;
       sink.write(hub.statusFrame()); // a status change may have been dropped meanwhile too
       sendSnapshot();

@@ -1,0 +1,149 @@
+import 'server-only';
+import { LinkState } from '@/lib/live/protocol';
+import type { Config } from '@/lib/server/config';
+import { UnavailableError } from '@/lib/server/errors';
+import { log } from '@/lib/server/log';
+import { BucketMissingError, JetStreamUnavailableError, openNatsLink, PipeBucket, type BucketInfo, type NatsLink } from '@/lib/server/nats';
+import { JETSTREAM_UNAVAILABLE, type Hub } from './hub';
+import { backoffDelay, WatchLoop } from './watch-loop';
+
+export type SupervisorSettings = Pick<Config, 'nats' | 'bucket' | 'history'>;
+
+// How often the stream is checked for a recreated bucket or a stalled watch, in case an
+// advisory was missed (the watch's own heartbeat is 30 s).
+const STREAM_CHECK_MS = 5_000;
+
+// nats-server 2.9 announces a stream deleted before it has removed the stream's files: a stream
+// created again under the same name at once (on the advisory) loses its files to that removal —
+// "error creating store", or it takes writes that no consumer or get ever sees and that are gone
+// after a restart. One second later it is safe.
+const RECREATE_AFTER_MS = 1_000;
+
+/**
+ * The I/O side of the watched cache: it connects to NATS (retrying forever), opens the bucket
+ * (creating it when missing, and again when it is deleted under us), runs the watch loop into
+ * the hub, listens to JetStream's stream advisories and checks the stream now and then, so the
+ * hub stays equal to the bucket through any fault. It tells the hub the link's state.
+ */
+export class BucketSupervisor {
+  private link: NatsLink | undefined;
+  private bucket: PipeBucket | undefined;
+  private loop: WatchLoop | undefined;
+  private stopAdvisories: (() => void) | undefined;
+  private checkTimer: NodeJS.Timeout | undefined;
+  private stalledAt: number | undefined;
+  /** When the bucket was first found missing, while it still is. */
+  private missingSince: number | undefined;
+  private stopped = false;
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    private readonly settings: SupervisorSettings,
+    readonly hub: Hub,
+  ) {}
+
+  /** Connects and starts watching; resolves once connected. Retries forever, never throws. */
+  start(): Promise<void> {
+    this.starting ??= this.connectAndWatch();
+    return this.starting;
+  }
+
+  /** The bucket for writes and history, once connected; UnavailableError while it cannot be used. */
+  async writableBucket(): Promise<PipeBucket> {
+    await this.hub.ready();
+    if (!this.bucket || this.link?.state() !== LinkState.connected) {
+      throw new UnavailableError('NATS is unreachable; nothing was written');
+    }
+    return this.bucket;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.checkTimer);
+    this.stopAdvisories?.();
+    await this.loop?.stop();
+    await this.link?.close();
+  }
+
+  private async connectAndWatch(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        this.link ??= await openNatsLink(this.settings.nats, (state, event) => this.onLinkState(state, event));
+        this.hub.setLink({ nats: this.link.state() });
+        this.bucket = await this.watchingJetStream(() => PipeBucket.open(this.link!, this.settings.bucket, this.settings.history));
+        break;
+      } catch (err) {
+        this.hub.noteError('cannot open the pipes bucket', err);
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, { initialMs: 250, maxMs: 5_000 })));
+      }
+    }
+    if (this.stopped || !this.bucket) return;
+    this.stopAdvisories = this.bucket.watchLifecycle(() => this.loop?.restart());
+    this.loop = new WatchLoop({ info: () => this.bucketInfo(), watch: (from) => this.bucket!.watch(from) }, this.hub);
+    this.loop.start();
+    this.checkTimer = setInterval(() => void this.checkStream(), STREAM_CHECK_MS);
+    this.checkTimer.unref();
+    log.info('watching pipes bucket', { bucket: this.settings.bucket, servers: this.settings.nats.servers });
+  }
+
+  /**
+   * Stream info; a bucket deleted under us is created again (the bucket is created when missing),
+   * but only once it has stayed missing for RECREATE_AFTER_MS: until then the loop retries with
+   * its backoff, and another writer may create it its own way meanwhile.
+   */
+  private async bucketInfo(): Promise<BucketInfo> {
+    try {
+      const info = await this.watchingJetStream(() => this.bucket!.info());
+      this.missingSince = undefined;
+      return info;
+    } catch (err) {
+      if (!(err instanceof BucketMissingError) || !this.link) throw err;
+      this.missingSince ??= Date.now();
+      if (Date.now() - this.missingSince < RECREATE_AFTER_MS) throw err;
+      log.warn('pipes bucket is missing; creating it again', { bucket: this.settings.bucket });
+      this.bucket = await PipeBucket.open(this.link, this.settings.bucket, this.settings.history);
+      this.missingSince = undefined;
+      return this.bucket.info();
+    }
+  }
+
+  /** Safety net for a missed advisory or a watch that stopped delivering. */
+  private async checkStream(): Promise<void> {
+    if (!this.hub.status().ready || this.link?.state() !== LinkState.connected) return;
+    try {
+      const info = await this.watchingJetStream(() => this.bucket!.info());
+      const revision = this.hub.revision();
+      const behind = info.lastRevision > revision;
+      if (info.lastRevision < revision) this.loop?.restart();
+      else if (behind && this.stalledAt === revision) this.loop?.restart();
+      this.stalledAt = behind ? revision : undefined;
+    } catch (err) {
+      if (err instanceof BucketMissingError) this.loop?.restart();
+    }
+  }
+
+  /**
+   * Runs a stream-level call and tells the hub whether JetStream answered: a nats-server
+   * restarted without JetStream comes back "connected", and only these calls show it.
+   */
+  private async watchingJetStream<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      const result = await call();
+      this.hub.setLink({ jetstream: 'available' });
+      return result;
+    } catch (err) {
+      if (err instanceof JetStreamUnavailableError) {
+        if (this.hub.status().jetstream === 'available') log.warn(JETSTREAM_UNAVAILABLE);
+        this.hub.setLink({ jetstream: 'unavailable' });
+      }
+      throw err;
+    }
+  }
+
+  private onLinkState(state: LinkState, event: 'reconnected' | 'changed'): void {
+    // Resume from the last revision now, not when the watch's 30 s heartbeat notices.
+    if (event === 'reconnected') this.loop?.restart();
+    log.info(`NATS ${state}`);
+    this.hub.setLink({ nats: state }, event === 'reconnected');
+  }
+}
