@@ -1,11 +1,12 @@
-// The tab's live state: events from the live connection feed the framework-free reducer, a frame
+// The tab's live state: events from the live connection go to the framework-free reducer, a frame
 // at a time; components read it through useSyncExternalStore (live-provider.tsx). The connection
 // is shared by all tabs where the browser allows it (tab-share.ts): one tab's EventSource, every
 // tab's store. Never instantiated on the server.
 import type { LiveEvent } from '@/lib/live/protocol';
 import { initialLiveState, liveReducer, type ConnectionState, type LiveAction, type LiveState } from '@/lib/live/reducer';
-import { EventSourceFeed } from './event-source-feed';
-import { TabShare, type ShareMessage, type SharedState, type TabShareHost } from './tab-share';
+import { shareWithOtherTabs } from './browser-tab-share';
+import { EventSourceConnection } from './event-source-connection';
+import type { Relay, SharedState, TabShare, TabShareHost } from './tab-share';
 
 // Hidden tabs get no animation frames: their events are applied by this timer instead.
 const HIDDEN_FLUSH_MS = 250;
@@ -16,7 +17,7 @@ export class LiveStore implements TabShareHost {
   private pending: LiveEvent[] = [];
   private frame: number | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  private feed: EventSourceFeed | undefined;
+  private connection: EventSourceConnection | undefined;
   private share: TabShare | undefined;
   private users = 0;
 
@@ -32,8 +33,8 @@ export class LiveStore implements TabShareHost {
   /** Connects (or joins the tab that is connected) while at least one component uses the store. */
   retain(): () => void {
     if (this.users++ === 0) {
-      if (TabShare.supported()) this.share = new TabShare(this);
-      else this.lead();
+      this.share = shareWithOtherTabs(this);
+      if (!this.share) this.lead();
     }
     return () => {
       if (--this.users > 0) return;
@@ -45,8 +46,8 @@ export class LiveStore implements TabShareHost {
 
   lead(): void {
     this.flush(); // resume from everything this tab has
-    this.feed?.close();
-    this.feed = new EventSourceFeed(
+    this.connection?.close();
+    this.connection = new EventSourceConnection(
       this.url,
       {
         event: (event) => {
@@ -60,21 +61,21 @@ export class LiveStore implements TabShareHost {
       },
       () => (this.state.synced ? this.state.revision : undefined),
     );
-    this.feed.open();
+    this.connection.open();
   }
 
   follow(): void {
-    this.feed?.close();
-    this.feed = undefined;
+    this.connection?.close();
+    this.connection = undefined;
   }
 
-  receive(message: ShareMessage): void {
+  receive(message: Relay | SharedState): void {
     if (message.type === 'event') this.enqueue(message.event);
     else if (message.type === 'connection') this.setConnection(message.state);
-    else if (message.type === 'state') {
-      const { snapshot, nats } = message;
+    else {
+      const { snapshot, nats, jetstream } = message;
       if (snapshot && !this.state.synced) this.enqueue({ event: 'snapshot', id: snapshot.revision, data: snapshot });
-      if (nats) this.enqueue({ event: 'status', data: { nats, ready: snapshot !== undefined, revision: snapshot?.revision ?? 0 } });
+      if (nats && jetstream) this.enqueue({ event: 'status', data: { nats, jetstream, ready: snapshot !== undefined, revision: snapshot?.revision ?? 0 } });
       this.setConnection(message.connection);
     }
   }
@@ -83,10 +84,10 @@ export class LiveStore implements TabShareHost {
     return !this.state.synced;
   }
 
-  stateFor(to: string, withSnapshot: boolean): SharedState {
+  stateFor(withSnapshot: boolean): SharedState {
     this.flush();
-    const { synced, revision, pipes, nats, connection } = this.state;
-    return { type: 'state', to, snapshot: withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined, nats, connection };
+    const { synced, revision, pipes, nats, jetstream, connection } = this.state;
+    return { type: 'state', snapshot: withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined, nats, jetstream, connection };
   }
 
   private enqueue(event: LiveEvent): void {

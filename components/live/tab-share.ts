@@ -1,84 +1,116 @@
 // One live connection for all tabs of a browser: a browser opens at most 6 HTTP/1.1 connections
 // per origin, and an EventSource per tab would use them up. The tab that holds the Web Lock
-// "pipes-console-live" leads: it opens the EventSource and relays every event over a
+// "pipes-console-live" leads: it opens the connection and relays every event over a
 // BroadcastChannel; the others follow. When the leader closes, the next tab in the lock's queue
 // leads and resumes from its own revision (Last-Event-ID), so no change is missed in between.
-import type { LiveEvent, NatsLinkState, SnapshotData } from '@/lib/live/protocol';
-import type { ConnectionState } from '@/lib/live/reducer';
+//
+// Framework-free and browser-free: the lock, the channels, the timer and the page's visibility
+// come in as ports (browser-tab-share.ts binds the browser's own), so the election can be run in
+// Node with fakes.
+import type { LiveEvent, Snapshot } from '@/lib/live/protocol';
+import type { ConnectionState, LiveState } from '@/lib/live/reducer';
 
-const NAME = 'pipes-console-live';
+export const LIVE_SHARE_NAME = 'pipes-console-live';
+/** Each tab's own channel, where the leader answers that tab's greeting. */
+export const tabChannelName = (tabId: string): string => `${LIVE_SHARE_NAME}:${tabId}`;
 // A follower whose greeting goes unanswered this long takes the lead: the leader is frozen (a
 // discarded or suspended background tab keeps its lock) or gone without releasing it.
-const LEADER_SILENCE_MS = 3_000;
+export const LEADER_SILENCE_MS = 3_000;
 
-export type SharedState = { type: 'state'; to: string; snapshot: SnapshotData | undefined; nats: NatsLinkState | undefined; connection: ConnectionState };
+/** What the leader relays to every tab. */
+export type Relay = { type: 'event'; event: LiveEvent } | { type: 'connection'; state: ConnectionState };
 
-export type ShareMessage =
-  | { type: 'event'; event: LiveEvent }
-  | { type: 'connection'; state: ConnectionState }
-  | { type: 'hello'; from: string; wantsSnapshot: boolean }
-  | { type: 'leader'; from: string }
-  | SharedState;
+/** On the channel all tabs share. */
+export type ShareMessage = Relay | { type: 'hello'; from: string; wantsSnapshot: boolean } | { type: 'leader'; from: string };
+
+/** The leader's answer to a greeting, on the greeting tab's own channel. */
+export type SharedState = {
+  type: 'state';
+  snapshot: Snapshot | undefined;
+  nats: LiveState['nats'];
+  jetstream: LiveState['jetstream'];
+  connection: ConnectionState;
+};
 
 export type TabShareHost = {
   /** This tab leads now: open the connection and publish what it brings. */
   lead(): void;
   /** Another tab took the lead: close the connection. */
   follow(): void;
-  /** An event, connection change or state from the leader. */
-  receive(message: ShareMessage): void;
+  /** An event or connection change relayed by the leader, or the leader's state. */
+  receive(message: Relay | SharedState): void;
   /** Whether this tab has no pipes yet (it then asks the leader for a snapshot). */
   wantsSnapshot(): boolean;
-  /** This tab's state for a tab that asked (the leader's answer to 'hello'). */
-  stateFor(to: string, withSnapshot: boolean): SharedState;
+  /** This tab's state, for a tab that greeted it. */
+  stateFor(withSnapshot: boolean): SharedState;
+};
+
+/** The part of navigator.locks used here; the browser's LockManager is one. */
+export type LockPort = {
+  request(name: string, options: { signal?: AbortSignal; steal?: boolean }, callback: () => Promise<void> | undefined): Promise<unknown>;
+};
+
+export type ChannelPort<T> = { post(message: T): void; close(): void };
+
+export type TabSharePorts = {
+  /** Unique among the browser's tabs. */
+  tabId: string;
+  locks: LockPort;
+  /** A BroadcastChannel: what one tab posts reaches the other tabs' channels of that name, never its own. */
+  openChannel<T>(name: string, onMessage?: (message: T) => void): ChannelPort<T>;
+  /** Calls `callback` after `ms`; returns its cancel. */
+  after(ms: number, callback: () => void): () => void;
+  /** Calls `listener` whenever the tab comes to the front; returns its removal. */
+  onVisible(listener: () => void): () => void;
 };
 
 export class TabShare {
-  /** Web Locks need a secure context (https, or localhost); elsewhere every tab connects itself. */
-  static supported(): boolean {
-    return typeof BroadcastChannel === 'function' && typeof navigator !== 'undefined' && navigator.locks !== undefined;
-  }
-
-  private readonly id = crypto.randomUUID();
-  private readonly channel = new BroadcastChannel(NAME);
+  private readonly shared: ChannelPort<ShareMessage>;
+  private readonly own: ChannelPort<SharedState>;
+  private readonly stopWatchingVisibility: () => void;
   private leading = false;
   private stopped = false;
   private queued: AbortController | undefined;
   private releaseLock: (() => void) | undefined;
-  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
+  private cancelSilence: (() => void) | undefined;
 
-  constructor(private readonly host: TabShareHost) {
-    this.channel.onmessage = (message: MessageEvent<ShareMessage>) => this.onMessage(message.data);
-    document.addEventListener('visibilitychange', this.onVisibilityChange);
+  constructor(
+    private readonly host: TabShareHost,
+    private readonly ports: TabSharePorts,
+  ) {
+    this.shared = ports.openChannel<ShareMessage>(LIVE_SHARE_NAME, (message) => this.onMessage(message));
+    this.own = ports.openChannel<SharedState>(tabChannelName(ports.tabId), (state) => this.onState(state));
+    // Back in front: a leader frozen in the background is noticed now, not on the next change.
+    this.stopWatchingVisibility = ports.onVisible(() => this.greet());
     this.requestLock('queue');
     this.greet();
   }
 
-  publish(message: ShareMessage): void {
-    if (this.leading) this.channel.postMessage(message);
+  publish(message: Relay): void {
+    if (this.leading) this.shared.post(message);
   }
 
   stop(): void {
     this.stopped = true;
-    document.removeEventListener('visibilitychange', this.onVisibilityChange);
-    clearTimeout(this.silenceTimer);
+    this.stopWatchingVisibility();
+    this.cancelSilence?.();
     this.queued?.abort();
     this.releaseLock?.();
     this.leading = false;
-    this.channel.close();
+    this.shared.close();
+    this.own.close();
   }
 
   private requestLock(mode: 'queue' | 'steal'): void {
     this.queued?.abort(); // a tab waits in the lock's queue once
     const queued = mode === 'queue' ? new AbortController() : undefined;
     this.queued = queued;
-    const options: LockOptions = queued ? { signal: queued.signal } : { steal: true };
-    navigator.locks
-      .request(NAME, options, () => {
+    this.ports.locks
+      .request(LIVE_SHARE_NAME, queued ? { signal: queued.signal } : { steal: true }, () => {
         if (this.stopped) return undefined;
         this.leading = true;
-        clearTimeout(this.silenceTimer);
-        this.channel.postMessage({ type: 'leader', from: this.id } satisfies ShareMessage);
+        this.cancelSilence?.();
+        this.shared.post({ type: 'leader', from: this.ports.tabId });
         this.host.lead();
         // Held until this tab stops or steps down (or closes: the browser releases it then).
         return new Promise<void>((resolve) => (this.releaseLock = resolve));
@@ -99,23 +131,25 @@ export class TabShare {
   /** Asks the leader for its state; a leader that does not answer is replaced. */
   private greet(): void {
     if (this.leading || this.stopped) return;
-    this.channel.postMessage({ type: 'hello', from: this.id, wantsSnapshot: this.host.wantsSnapshot() } satisfies ShareMessage);
-    clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => {
+    this.shared.post({ type: 'hello', from: this.ports.tabId, wantsSnapshot: this.host.wantsSnapshot() });
+    this.cancelSilence?.();
+    this.cancelSilence = this.ports.after(LEADER_SILENCE_MS, () => {
       if (!this.leading && !this.stopped) this.requestLock('steal');
-    }, LEADER_SILENCE_MS);
+    });
   }
 
   private onMessage(message: ShareMessage): void {
     switch (message.type) {
-      case 'hello':
-        if (this.leading) this.channel.postMessage(this.host.stateFor(message.from, message.wantsSnapshot));
+      case 'hello': {
+        if (!this.leading) return;
+        // Only to the tab that asked: a snapshot can be the whole bucket, and every other tab
+        // would copy it only to throw it away. A browser delivers one tab's messages in the
+        // order posted, whatever the channel, so the events relayed after it arrive after it.
+        const reply = this.ports.openChannel<SharedState>(tabChannelName(message.from));
+        reply.post(this.host.stateFor(message.wantsSnapshot));
+        reply.close(); // the message is already on its way
         return;
-      case 'state':
-        if (message.to !== this.id) return;
-        clearTimeout(this.silenceTimer);
-        this.host.receive(message);
-        return;
+      }
       case 'leader':
         if (this.leading) this.stepDown(); // this tab's lock was stolen
         else this.greet(); // checks the new leader answers, and gets a snapshot if this tab has none
@@ -127,8 +161,8 @@ export class TabShare {
     }
   }
 
-  // Back in front: a leader frozen in the background is noticed now, not on the next change.
-  private readonly onVisibilityChange = () => {
-    if (document.visibilityState === 'visible') this.greet();
-  };
+  private onState(state: SharedState): void {
+    this.cancelSilence?.();
+    this.host.receive(state);
+  }
 }

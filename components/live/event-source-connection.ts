@@ -5,12 +5,12 @@ import type { ConnectionState } from '@/lib/live/reducer';
 
 const MAX_RETRY_MS = 10_000;
 
-export type FeedListener = {
+export type ConnectionListener = {
   event(event: LiveEvent): void;
   connection(state: ConnectionState): void;
 };
 
-export class EventSourceFeed {
+export class EventSourceConnection {
   private source: EventSource | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
@@ -18,7 +18,7 @@ export class EventSourceFeed {
   /** `resumeFrom()`: the revision this tab already has, or undefined to get a snapshot. */
   constructor(
     private readonly url: string,
-    private readonly listener: FeedListener,
+    private readonly listener: ConnectionListener,
     private readonly resumeFrom: () => number | undefined,
   ) {}
 
