@@ -1,6 +1,6 @@
 'use client';
 
-import Link from 'next/link';
+import { PipeLink } from '@/components/pipes/pipe-link';
 import { memo, useId, useState } from 'react';
 import { FieldDiff } from '@/components/pipes/field-diff';
 import type { ReceivedChange } from '@/lib/live/reducer';
@@ -30,13 +30,7 @@ export const FeedRow = memo(function FeedRow({ item, fresh }: { item: ReceivedCh
           {clockTime(change.updated)}
         </time>
         <OperationBadge operation={change.operation} />
-        <Link
-          href={`/pipes/${encodeURIComponent(change.key)}`}
-          prefetch={false}
-          className="min-w-0 truncate rounded-sm max-sm:flex-1 font-mono font-medium text-teal-800 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 dark:text-teal-300"
-        >
-          {change.key}
-        </Link>
+        <PipeLink pipeKey={change.key} className="min-w-0 truncate max-sm:flex-1" />
         {/* A second line on narrow screens; cells of the shared grid on wider ones. */}
         <div className="flex min-w-0 basis-full items-center gap-x-3 max-sm:order-2 sm:contents">
           <span className="shrink-0 text-xs text-zinc-500 tabular-nums">rev {change.revision}</span>

@@ -1,4 +1,4 @@
-// What changed between two versions of a pipe, field by field: feeds the editor's conflict
+// What changed between two versions of a pipe, field by field: for the editor's conflict
 // banner ("a newer version exists") and the live feed ("a diff against the previous value").
 import { diffLines, diffWordsWithSpace, type Change } from 'diff';
 import { KNOWN_PIPE_FIELDS, displayValue, jsonEqual, orderedUnion, unknownFields } from './fields';

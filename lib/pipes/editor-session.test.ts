@@ -136,3 +136,43 @@ describe('editor session while a save is in flight', () => {
     expect(s.form.sql).toBe('SELECT mine');
   });
 });
+
+describe('editor session: the write in flight', () => {
+  const editing = () => typed(opened(entry(3, 'SELECT 1')), 'SELECT mine');
+
+  it.each<[string, EditorAction, EditorState['inFlight']]>([
+    ['save-started marks a save in flight', { type: 'save-started' }, 'save'],
+    ['delete-started marks a delete in flight', { type: 'delete-started' }, 'delete'],
+  ])('%s', (_claim, action, inFlight) => {
+    expect(editing().inFlight).toBeUndefined();
+    expect(run(editing(), action).inFlight).toBe(inFlight);
+  });
+
+  it.each<[string, EditorAction, EditorAction]>([
+    ['a saved answer ends a save', { type: 'save-started' }, { type: 'saved', revision: 4 }],
+    ['a failed save ends it', { type: 'save-started' }, { type: 'save-failed' }],
+    ['a 400 ends a save', { type: 'save-started' }, { type: 'rejected', issues: [{ path: 'sql', message: 'bad' }] }],
+    ['a 412 ends a save', { type: 'save-started' }, { type: 'conflict', current: entry(5, 'SELECT other') }],
+    ['a failed delete ends a delete', { type: 'delete-started' }, { type: 'delete-failed' }],
+    ['a 412 ends a delete', { type: 'delete-started' }, { type: 'conflict', current: entry(5, 'SELECT other') }],
+    ['a 404 ends a delete', { type: 'delete-started' }, { type: 'conflict', current: null }],
+  ])('%s', (_claim, started, answer) => {
+    expect(run(editing(), started, answer).inFlight).toBeUndefined();
+  });
+
+  it('a failed delete leaves the edits and their base as they were', () => {
+    const s = run(editing(), { type: 'delete-started' }, { type: 'delete-failed' });
+    expect(s.form.sql).toBe('SELECT mine');
+    expect(s.base?.revision).toBe(3);
+    expect(s.newer).toBeUndefined();
+  });
+
+  it('a delete in flight still shows what the bucket does (only a save holds it back)', () => {
+    const deleted = run(editing(), { type: 'delete-started' }, { type: 'live', entry: undefined });
+    expect(deleted.newer).toEqual({ entry: null });
+    const followed = run(opened(entry(3, 'SELECT 1')), { type: 'delete-started' }, { type: 'live', entry: entry(4, 'SELECT 2') });
+    expect(followed.base?.revision).toBe(4);
+    const held = run(editing(), { type: 'save-started' }, { type: 'live', entry: entry(4, 'SELECT theirs') });
+    expect(held.newer).toBeUndefined();
+  });
+});

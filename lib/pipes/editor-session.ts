@@ -3,7 +3,7 @@
 import type { Entry } from './entry';
 import { emptyForm, formFromPipe, formsEqual, pipeFromForm, type PipeForm } from './form';
 import { mergePipes, type MergeConflict } from './merge';
-import type { Issue } from './schema';
+import type { FieldIssue } from './schema';
 
 export type EditorState = {
   /** loading: no snapshot yet; missing: the key has no pipe and there is no draft. */
@@ -18,13 +18,13 @@ export type EditorState = {
   /** A short line on what just happened ("updated to revision 7 by external"). */
   notice: string | undefined;
   /** Field issues from the API's last 400. */
-  issues: Issue[];
+  issues: FieldIssue[];
   /** Conflicts left by the last merge, for the user to resolve. */
   conflicts: MergeConflict[];
   /** The revision our last save produced, until the watch brings it back. */
   pendingRevision: number | undefined;
-  /** A save is in flight: its own change may come back through the watch before its answer. */
-  saving: boolean;
+  /** The write waiting for its answer; the editor takes no other write meanwhile. */
+  inFlight: 'save' | 'delete' | undefined;
   /** The latest live entry seen (null: the key has none). */
   live: Entry | null | undefined;
 };
@@ -37,11 +37,12 @@ export type EditorAction =
   | { type: 'save-started' }
   | { type: 'saved'; revision: number }
   | { type: 'save-failed' }
-  | { type: 'rejected'; issues: Issue[] }
+  | { type: 'delete-started' }
+  | { type: 'delete-failed' }
+  | { type: 'rejected'; issues: FieldIssue[] }
   | { type: 'conflict'; current: Entry | null }
   | { type: 'take-theirs' }
-  | { type: 'merge' }
-  | { type: 'dismiss-notice' };
+  | { type: 'merge' };
 
 export function initialEditorState(key: string | null): EditorState {
   return {
@@ -55,7 +56,7 @@ export function initialEditorState(key: string | null): EditorState {
     issues: [],
     conflicts: [],
     pendingRevision: undefined,
-    saving: false,
+    inFlight: undefined,
     live: undefined,
   };
 }
@@ -80,18 +81,22 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
     case 'edit':
       return { ...state, form: action.form, notice: undefined };
     case 'save-started':
-      return { ...state, saving: true };
+      return { ...state, inFlight: 'save' };
+    case 'delete-started':
+      return { ...state, inFlight: 'delete' };
     case 'saved': {
-      const saved = { ...state, saving: false, pendingRevision: action.revision, issues: [], newer: undefined, notice: undefined };
+      const saved = { ...state, inFlight: undefined, pendingRevision: action.revision, issues: [], newer: undefined, notice: undefined };
       // The watch may have brought our own change back before the API answered.
       return state.live?.revision === action.revision ? follow(saved, state.live) : saved;
     }
     case 'save-failed':
-      return follow({ ...state, saving: false }, state.live ?? undefined);
+    case 'delete-failed':
+      // Nothing was written: show whatever the bucket did meanwhile.
+      return follow({ ...state, inFlight: undefined }, state.live ?? undefined);
     case 'rejected':
-      return follow({ ...state, saving: false, issues: action.issues }, state.live ?? undefined);
+      return follow({ ...state, inFlight: undefined, issues: action.issues }, state.live ?? undefined);
     case 'conflict':
-      return { ...state, saving: false, newer: { entry: action.current } };
+      return { ...state, inFlight: undefined, newer: { entry: action.current } };
     case 'take-theirs': {
       if (!state.newer) return state;
       const entry = state.newer.entry;
@@ -107,8 +112,6 @@ export function editorReducer(state: EditorState, action: EditorAction): EditorS
       const notice = `Merged with revision ${theirs.revision}: check the result, then save.`;
       return { ...state, base: theirs, form: formFromPipe(merged), newer: undefined, conflicts, notice };
     }
-    case 'dismiss-notice':
-      return { ...state, notice: undefined };
   }
 }
 
@@ -127,7 +130,9 @@ function follow(before: EditorState, entry: Entry | undefined): EditorState {
   if (before.key === null) return before; // a new pipe has nothing to follow until it exists
   const current = entry ?? null;
   const state = before.live === current ? before : { ...before, live: current };
-  if (state.saving) return state; // decided when the save answers
+  // A save's own change may come back through the watch before its answer, which alone tells
+  // it from another writer's. A delete holds nothing back: on success the editor leaves.
+  if (state.inFlight === 'save') return state;
   if (current?.revision === state.base?.revision) return state;
   if (state.pendingRevision !== undefined && current?.revision === state.pendingRevision) {
     // Our own save came back through the watch: it is the new base.

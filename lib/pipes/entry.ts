@@ -1,4 +1,4 @@
-// The app's view of one KV entry (SPEC §3). Framework- and NATS-free: the NATS adapter
+// The app's view of one KV entry (README, "HTTP API"). Framework- and NATS-free: the NATS adapter
 // builds these at the edge, the API, the SSE channel and the browser all share them.
 import type { Pipe } from './schema';
 
@@ -15,11 +15,11 @@ export type Entry = {
   invalid?: { message: string };
   /** Who wrote it, when this console wrote it. */
   actor?: string;
-  /** Lint findings that do not stop a save (SPEC §3 "warnings"). */
+  /** Lint findings that do not stop a save. */
   warnings?: string[];
 };
 
-/** A delete or purge of a key, as the watch saw it (the `delete` event of SPEC §4). */
+/** A delete or purge of a key, as the watch saw it (the live channel's `delete` event). */
 export type DeleteMarker = {
   key: string;
   revision: number;

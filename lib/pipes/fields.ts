@@ -1,5 +1,5 @@
 // What the form, the diff and the merge share about a pipe's fields: which ones WaveHouse
-// knows (everything else is carried through untouched, SPEC §1), and how values compare and
+// knows (everything else is carried through untouched), and how values compare and
 // read on screen.
 
 /** The NamedQuery fields, in Go struct order (schema.ts keeps the same list privately). */

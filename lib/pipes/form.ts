@@ -1,9 +1,9 @@
-// The pipe editor's form model (SPEC §5): what the inputs hold, kept apart from the wire
-// format so React components stay thin. A default is edited as JSON text; fields the form has
-// no input for (e.g. resolved_tables, unknown ParamDef fields) ride along in `extra` so a save
-// never drops them (SPEC §1).
+// The pipe editor's form model: what the inputs hold, kept apart from the wire format so React
+// components stay thin. A default is edited as JSON text; fields the form has no input for
+// (e.g. resolved_tables, unknown ParamDef fields) ride along in `extra`: a save must never
+// drop a field another tool wrote.
 import { KNOWN_PARAM_FIELDS, KNOWN_PIPE_FIELDS, jsonEqual, unknownFields } from './fields';
-import { validatePipeInput, type Issue, type ParamDef, type ParamType, type Pipe } from './schema';
+import { validatePipeInput, type FieldIssue, type ParamDef, type ParamType, type Pipe } from './schema';
 
 export type ParamRow = {
   /** Key for React lists; not part of the pipe, ignored by formsEqual. */
@@ -88,8 +88,8 @@ export function parseDefaultText(text: string): { ok: true; value: unknown } | {
  */
 export function pipeFromForm(
   form: PipeForm,
-): { ok: true; pipe: Pipe } | { ok: false; issues: Issue[] } {
-  const defaultIssues: Issue[] = [];
+): { ok: true; pipe: Pipe } | { ok: false; issues: FieldIssue[] } {
+  const defaultIssues: FieldIssue[] = [];
   const parameters = form.params.map((row, i) => {
     const parsed = parseDefaultText(row.defaultText);
     if (!parsed.ok) defaultIssues.push({ path: `parameters.${i}.default`, message: DEFAULT_NOT_JSON });

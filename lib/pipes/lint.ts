@@ -1,8 +1,9 @@
-// The editor's inline lint (SPEC §5): the problems pipeWarnings and the schema know, found on
+// The editor's inline lint: the problems pipeWarnings and the schema know, found on
 // the form as it is typed, each pointing at the field — and for placeholders at the characters
 // in the SQL — it is about. Errors stop a save; warnings are what WaveHouse accepts but is
 // most likely a mistake.
 import { DEFAULT_NOT_JSON, parseDefaultText, type PipeForm } from './form';
+import { MESSAGES } from './messages';
 import type { ParamDef } from './schema';
 import { bindSql, extractPlaceholders } from './template';
 
@@ -26,7 +27,7 @@ export function lintForm(form: PipeForm): LintIssue[] {
 }
 
 function sqlIssues(form: PipeForm): LintIssue[] {
-  if (form.sql.trim() === '') return [{ severity: 'error', path: 'sql', message: 'SQL must not be blank' }];
+  if (form.sql.trim() === '') return [{ severity: 'error', path: 'sql', message: MESSAGES.blankSql }];
   const issues: LintIssue[] = [];
   let lineStart = 0;
   for (const line of form.sql.split('\n')) {
@@ -47,7 +48,7 @@ function sqlIssues(form: PipeForm): LintIssue[] {
     issues.push({
       severity: 'warning',
       path: 'sql',
-      message: `placeholder {{${ph.name}}} is not declared and has no inline default`,
+      message: MESSAGES.undeclaredPlaceholder(ph.name),
       from: ph.start,
       to: ph.end,
     });
@@ -64,21 +65,21 @@ function paramIssues(form: PipeForm): LintIssue[] {
     const warning = (path: string, message: string) => issues.push({ severity: 'warning', path, message });
     const namePath = `parameters.${i}.name`;
     if (row.name === '') {
-      error(namePath, 'parameter name is required');
+      error(namePath, MESSAGES.paramNameRequired);
     } else if (!PARAM_NAME.test(row.name)) {
-      error(namePath, `parameter name "${row.name}" may contain only letters, digits and _`);
+      error(namePath, MESSAGES.paramNameChars(row.name));
     } else if (seen.has(row.name)) {
       // Like the schema: the first one is fine, each later one is the problem.
-      error(namePath, `duplicate parameter name "${row.name}"`);
+      error(namePath, MESSAGES.duplicateParam(row.name));
     } else if (!used.has(row.name)) {
-      warning(namePath, `parameter "${row.name}" is declared but not used in the SQL`);
+      warning(namePath, MESSAGES.unusedParam(row.name));
     }
     seen.add(row.name);
 
     const parsed = parseDefaultText(row.defaultText);
     if (!parsed.ok) error(`parameters.${i}.default`, DEFAULT_NOT_JSON);
     else if (row.required && parsed.value !== undefined) {
-      warning(`parameters.${i}.default`, `parameter "${row.name}" is required but also has a default`);
+      warning(`parameters.${i}.default`, MESSAGES.requiredWithDefault(row.name));
     }
   });
   return issues;

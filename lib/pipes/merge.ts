@@ -1,4 +1,4 @@
-// Three-way merge for the editor's conflict banner (SPEC §5 "merge"): my unsaved edits and
+// Three-way merge for the editor's conflict banner (its Merge button): my unsaved edits and
 // the newer version another writer saved, both against the version my edits started from.
 // What merges cleanly is merged; what does not is reported, and in the SQL written out with
 // git-style markers for the user to resolve in the editor (lintForm flags leftover markers).

@@ -1,5 +1,6 @@
-// Which strings may be KV keys (SPEC §1). Checked before any NATS call so a bad key is a
-// clear 400, not an opaque client error or, worse, a publish nobody answers.
+// Which strings may be KV keys, and which names the console creates. Keys are checked before
+// any NATS call so a bad key is a clear 400, not an opaque client error or, worse, a publish
+// nobody answers.
 
 /**
  * NATS KV's key rule: these characters, not starting or ending with '.'; and no '..'
@@ -9,6 +10,9 @@ export const LEGAL_KEY = /^(?!\.)(?!.*\.\.)[-/_=.a-zA-Z0-9]+(?<!\.)$/;
 
 /** Names of pipes created in the console: also safe in URLs, file names and SQL comments. */
 export const CREATABLE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** CREATABLE_NAME in words: the one wording every message about the rule uses. */
+export const CREATABLE_NAME_RULE = 'letters, digits, "_" and "-", 1 to 128 characters';
 
 const LEGAL_CHAR = /[-/_=.a-zA-Z0-9]/;
 

@@ -1,7 +1,8 @@
-// WaveHouse pipe wire format (SPEC §1): one zod schema per concept, plus the exact
+// WaveHouse pipe wire format: one zod schema per concept, plus the exact
 // Go-compatible serializer so a value the console writes is byte-identical to what
 // WaveHouse itself would write, and nothing another writer put there is ever dropped.
 import { z } from 'zod';
+import { MESSAGES } from './messages';
 
 // Zod's JIT probes for eval with Function(""); the pages' CSP has no 'unsafe-eval', so in the
 // browser that probe is a CSP violation (and a console error) on every page that validates a
@@ -43,7 +44,7 @@ const ParametersSchema = z
         const name = isPlainObject(p) ? p.name : undefined;
         if (typeof name !== 'string') return;
         if (seen.has(name)) {
-          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate parameter name "${name}"` });
+          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: MESSAGES.duplicateParam(name) });
         }
         seen.add(name);
       });
@@ -61,7 +62,7 @@ export const PipeSchema = z.looseObject({
 });
 export type Pipe = z.infer<typeof PipeSchema>;
 
-export type Issue = { path: string; message: string };
+export type FieldIssue = { path: string; message: string };
 
 /**
  * Deepest nesting of arrays and objects accepted in a pipe (real ones nest a few levels). Deeper
@@ -105,7 +106,7 @@ export function parseStoredPipe(text: string): { ok: true; value: Pipe } | { ok:
 export function validatePipeInput(
   body: unknown,
   key: string,
-): { ok: true; value: Pipe } | { ok: false; issues: Issue[] } {
+): { ok: true; value: Pipe } | { ok: false; issues: FieldIssue[] } {
   if (!isPlainObject(body)) {
     return { ok: false, issues: [{ path: '', message: `body must be a JSON object, got ${jsonKind(body)}` }] };
   }
@@ -232,11 +233,11 @@ function dropNullParamFields(param: unknown): unknown {
   return out;
 }
 
-function toIssues(error: z.ZodError): Issue[] {
+function toIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.map((iss) => ({ path: iss.path.map(String).join('.'), message: iss.message }));
 }
 
-function formatIssue(issue: Issue): string {
+function formatIssue(issue: FieldIssue): string {
   return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
 }
 

@@ -1,4 +1,4 @@
-// WaveHouse templating (SPEC §1): `{{name}}` and `{{name:default}}` placeholders, and how a
+// WaveHouse templating: `{{name}}` and `{{name:default}}` placeholders, and how a
 // value becomes SQL text. The console uses it to lint and to preview the bound SQL, so it
 // must render exactly what WaveHouse would run.
 import type { Pipe } from './schema';

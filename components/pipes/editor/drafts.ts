@@ -8,7 +8,7 @@ export type Draft = { key: string; base: Entry | null; form: PipeForm; savedAt: 
 const PREFIX = 'pipes-console:draft:';
 const storageKey = (key: string | null) => `${PREFIX}${key ?? '(new)'}`;
 
-export function loadDraft(key: string | null): Draft | undefined {
+export function readDraft(key: string | null): Draft | undefined {
   try {
     const text = localStorage.getItem(storageKey(key));
     return text ? (JSON.parse(text) as Draft) : undefined;
@@ -17,7 +17,7 @@ export function loadDraft(key: string | null): Draft | undefined {
   }
 }
 
-export function storeDraft(key: string | null, base: Entry | null, form: PipeForm): void {
+export function writeDraft(key: string | null, base: Entry | null, form: PipeForm): void {
   try {
     localStorage.setItem(storageKey(key), JSON.stringify({ key: key ?? '', base, form, savedAt: Date.now() } satisfies Draft));
   } catch {

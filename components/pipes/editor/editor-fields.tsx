@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { PipeForm } from '@/lib/pipes/form';
 import type { LintIssue } from '@/lib/pipes/lint';
+import { CREATABLE_NAME_RULE } from '@/lib/pipes/names';
 import { FieldError } from './field-error';
 import { ParamsTable } from './params-table';
 import { SqlEditor } from './sql-editor';
@@ -39,7 +40,7 @@ export function EditorFields({ form, isNew, onChange, onSave, lint, errorFor, re
           onChange={(e) => onChange({ ...form, name: e.target.value })}
         />
         <p id="pipe-name-help" className="mt-1 text-xs text-zinc-500">
-          {isNew ? 'Letters, digits, "_" and "-", at most 128. It is the key in the bucket.' : 'The key in the bucket; a save always writes the name the key has.'}
+          {isNew ? `Name: ${CREATABLE_NAME_RULE}. It is the key in the bucket.` : 'The key in the bucket; a save always writes the name the key has.'}
         </p>
         <FieldError id="pipe-name-error" message={errorFor('name') ?? errorFor('key')} />
       </div>

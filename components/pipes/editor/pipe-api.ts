@@ -1,12 +1,12 @@
-// The editor's writes: the same compare-and-set routes scripts use (SPEC §3), with every
-// outcome the editor must react to spelled out.
+// The editor's writes: the same compare-and-set routes scripts use, with every outcome the
+// editor must react to spelled out.
 import type { Entry } from '@/lib/pipes/entry';
-import type { Pipe } from '@/lib/pipes/schema';
+import type { FieldIssue, Pipe } from '@/lib/pipes/schema';
 
 export type WriteResult =
   | { kind: 'ok'; entry?: Entry }
   | { kind: 'conflict'; current: Entry | null; message: string }
-  | { kind: 'invalid'; message: string; issues: { path: string; message: string }[] }
+  | { kind: 'invalid'; message: string; issues: FieldIssue[] }
   | { kind: 'unavailable'; message: string }
   | { kind: 'not-found'; message: string }
   | { kind: 'failed'; message: string };

@@ -6,8 +6,7 @@ import { useSessionUser } from '@/components/auth/session-context';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { lintForm } from '@/lib/pipes/lint';
-import { pipeFromForm } from '@/lib/pipes/form';
+import { validateForSave } from '@/lib/pipes/validate-for-save';
 import { ConflictBanner } from './conflict-banner';
 import { DeletedBanner } from './deleted-banner';
 import { EditorFields } from './editor-fields';
@@ -15,15 +14,16 @@ import { LintList } from './lint-list';
 import { SqlPreview } from './sql-preview';
 import { usePipeEditor } from './use-pipe-editor';
 
-/** The pipe editor (SPEC §5): `pipeKey` null creates a new pipe. */
+/** The pipe editor: `pipeKey` null creates a new pipe. */
 export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
   const model = usePipeEditor(pipeKey);
   // Viewers see everything the editor shows, read-only; the API refuses their writes anyway.
   const readOnly = useSessionUser()?.role !== 'admin';
   const { state, dirty, busy } = model;
   const [confirming, setConfirming] = useState(false);
-  const lint = useMemo(() => lintForm(state.form), [state.form]);
-  const mine = useMemo(() => pipeFromForm(state.form), [state.form]);
+  // The check a save makes: its lint is what the fields mark, its pipe what Keep mine and Merge use.
+  const check = useMemo(() => validateForSave(state.form, { isNew: pipeKey === null }), [pipeKey, state.form]);
+  const { lint } = check;
   const issueFor = (path: string) => state.issues.find((i) => i.path === path)?.message ?? lint.find((i) => i.path === path && i.from === undefined)?.message;
 
   // Ctrl/Cmd+S anywhere on the page saves (CodeMirror handles it inside the SQL field).
@@ -83,7 +83,7 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
         <ConflictBanner
           newer={newer.entry}
           base={state.base?.value ?? null}
-          canKeepMine={mine.ok}
+          canKeepMine={check.pipe !== undefined}
           busy={busy}
           onTakeTheirs={model.takeTheirs}
           onKeepMine={model.keepMine}

@@ -8,6 +8,7 @@ import { Decoration, EditorView, MatchDecorator, ViewPlugin, keymap, type Decora
 import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
 import type { LintIssue } from '@/lib/pipes/lint';
+import { PLACEHOLDER } from '@/lib/pipes/template';
 
 /** Marks a change that came from props (another writer, take theirs), not from typing. */
 const fromProps = Annotation.define<boolean>();
@@ -17,7 +18,7 @@ const placeholderMarks = ViewPlugin.fromClass(
   class {
     decorations: DecorationSet;
     private readonly matcher = new MatchDecorator({
-      regexp: /\{\{(\w+)(?::([^}]*))?\}\}/g,
+      regexp: new RegExp(PLACEHOLDER), // its own copy: MatchDecorator moves lastIndex
       decoration: Decoration.mark({ class: 'cm-pipe-placeholder' }),
     });
     constructor(view: EditorView) {

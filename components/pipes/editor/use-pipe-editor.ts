@@ -1,14 +1,14 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useReducer, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import { useLive } from '@/components/live/live-provider';
 import { useToast } from '@/components/ui/toast';
-import { editorReducer, initialEditorState, isDirty, type EditorState } from '@/lib/pipes/editor-session';
-import { pipeFromForm, type PipeForm } from '@/lib/pipes/form';
-import { lintForm } from '@/lib/pipes/lint';
-import { isCreatableName } from '@/lib/pipes/names';
-import { clearDraft, loadDraft, storeDraft } from './drafts';
+import { editorReducer, initialEditorState, isDirty, type EditorAction, type EditorState } from '@/lib/pipes/editor-session';
+import type { Entry } from '@/lib/pipes/entry';
+import type { PipeForm } from '@/lib/pipes/form';
+import { validateForSave } from '@/lib/pipes/validate-for-save';
+import { clearDraft, readDraft, writeDraft } from './drafts';
 import { deletePipe, savePipe, type Precondition, type WriteResult } from './pipe-api';
 
 export type PipeEditorModel = {
@@ -30,23 +30,27 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
   const synced = useLive((s) => s.synced);
   const entry = useLive((s) => (key === null ? undefined : s.pipes.get(key)));
   const [state, dispatch] = useReducer(editorReducer, key, initialEditorState);
-  const [busy, setBusy] = useState(false);
+  const busy = state.inFlight !== undefined;
   const [created, setCreated] = useState<string>();
   const createdEntry = useLive((s) => (created === undefined ? undefined : s.pipes.get(created)));
 
-  // Feed every change of the live entry to the state machine (during render, as React
-  // recommends for state derived from changing inputs).
-  const [seen, setSeen] = useState<{ entry: typeof entry; synced: boolean }>({ entry: undefined, synced: false });
-  if (synced && (seen.entry !== entry || !seen.synced)) {
-    setSeen({ entry, synced });
-    const draft = state.phase === 'loading' ? loadDraft(key) : undefined;
+  // Hand each committed change of the live entry to the state machine, in an effect: render
+  // must not read localStorage (the server has none) or dispatch. A layout effect, so what it
+  // changes is painted in the frame the entry arrived in; the ref keeps an effect that runs
+  // again (Strict Mode) from handing it one entry twice.
+  const fed = useRef<{ entry: Entry | undefined } | null>(null);
+  useLayoutEffect(() => {
+    if (!synced || (fed.current !== null && fed.current.entry === entry)) return;
+    // Only the first entry opens the editor (phase 'loading'), so only it reads the draft.
+    const draft = fed.current === null ? readDraft(key) : undefined;
+    fed.current = { entry };
     dispatch({ type: 'live', entry, draft: draft && { base: draft.base, form: draft.form } });
-  }
+  }, [entry, key, synced]);
 
   const dirty = state.phase === 'ready' && isDirty(state);
   useEffect(() => {
     if (state.phase !== 'ready') return;
-    if (dirty) storeDraft(key, state.base, state.form);
+    if (dirty) writeDraft(key, state.base, state.form);
     else clearDraft(key);
   }, [dirty, key, state.base, state.form, state.phase]);
 
@@ -57,22 +61,15 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
 
   const write = useCallback(
     async (precondition: Precondition) => {
-      const parsed = pipeFromForm(state.form);
-      const blocking = [
-        ...(parsed.ok ? [] : parsed.issues),
-        ...lintForm(state.form).filter((i) => i.severity === 'error'),
-        ...(key === null && !isCreatableName(state.form.name) ? [{ path: 'name', message: 'Name: letters, digits, "_" and "-", 1 to 128 characters.' }] : []),
-      ];
-      if (!parsed.ok || blocking.length > 0) {
-        dispatch({ type: 'rejected', issues: blocking });
-        toast(`Not saved: ${blocking[0]?.message ?? 'fix the marked fields'}`, 'error');
+      const check = validateForSave(state.form, { isNew: key === null });
+      if (!check.ok) {
+        dispatch({ type: 'rejected', issues: check.issues });
+        toast(`Not saved: ${check.issues[0]?.message ?? 'fix the marked fields'}`, 'error');
         return;
       }
-      const target = key ?? parsed.pipe.name;
-      setBusy(true);
+      const target = key ?? check.pipe.name;
       dispatch({ type: 'save-started' });
-      const result = await savePipe(target, parsed.pipe, precondition);
-      setBusy(false);
+      const result = await savePipe(target, check.pipe, precondition);
       if (result.kind === 'ok' && result.entry) {
         dispatch({ type: 'saved', revision: result.entry.revision });
         if (key === null) {
@@ -81,7 +78,7 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
         }
         toast(`Saved ${target} (revision ${result.entry.revision}).`, 'success');
       } else {
-        report(result, dispatch, toast);
+        report(result, 'save-failed', dispatch, toast);
       }
     },
     [key, state.form, toast],
@@ -101,15 +98,15 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
 
   const remove = useCallback(async () => {
     if (!key || !state.base) return;
-    setBusy(true);
+    dispatch({ type: 'delete-started' });
     const result = await deletePipe(key, state.base.revision);
-    setBusy(false);
     if (result.kind === 'ok') {
+      // Still in flight until the list has replaced this page, so nothing is written back.
       clearDraft(key);
       toast(`Deleted ${key}.`, 'success');
       router.push('/');
     } else {
-      report(result, dispatch, toast);
+      report(result, 'delete-failed', dispatch, toast);
     }
   }, [key, router, state.base, toast]);
 
@@ -126,7 +123,12 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
   };
 }
 
-function report(result: WriteResult, dispatch: (a: Parameters<typeof editorReducer>[1]) => void, toast: ReturnType<typeof useToast>) {
+function report(
+  result: WriteResult,
+  failed: 'save-failed' | 'delete-failed',
+  dispatch: (a: EditorAction) => void,
+  toast: ReturnType<typeof useToast>,
+) {
   switch (result.kind) {
     case 'conflict':
       dispatch({ type: 'conflict', current: result.current });
@@ -142,10 +144,12 @@ function report(result: WriteResult, dispatch: (a: Parameters<typeof editorReduc
       return;
     case 'unavailable':
     case 'failed':
-      dispatch({ type: 'save-failed' });
+      dispatch({ type: failed });
       toast(result.message, 'error');
       return;
     case 'ok':
+      // Only a save answered without its entry: nothing to take as the base, so stop waiting.
+      dispatch({ type: failed });
       return;
   }
 }

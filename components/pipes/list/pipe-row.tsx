@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { PipeLink } from '@/components/pipes/pipe-link';
 import { memo, type Ref } from 'react';
 import { Badge } from '@/components/ui/badge';
 import type { Entry } from '@/lib/pipes/entry';
@@ -49,13 +49,8 @@ export const PipeRow = memo(function PipeRow({
           {deleted ? (
             <del className="truncate font-mono">{entry.key}</del>
           ) : (
-            <Link
-              href={`/pipes/${encodeURIComponent(entry.key)}`}
-              prefetch={false}
-              className="truncate rounded-sm font-mono font-medium text-teal-800 after:absolute after:inset-0 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600 dark:text-teal-300"
-            >
-              {entry.key}
-            </Link>
+            // after:inset-0 stretches the link over the whole row.
+            <PipeLink pipeKey={entry.key} className="truncate after:absolute after:inset-0" />
           )}
           {mark && <Badge tone={MARK_BADGE[mark]}>{mark}</Badge>}
         </div>
