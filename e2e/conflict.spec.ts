@@ -14,7 +14,7 @@ import {
   unsavedBadge,
 } from './editor-page';
 
-// Two admins on one pipe (SPEC §5): A has unsaved edits when B saves; A keeps the edits, sees
+// Two admins on one pipe: A has unsaved edits when B saves; A keeps the edits, sees
 // that a newer version exists with a diff, and takes theirs, keeps mine, or merges. Every save
 // is compare-and-set, so nothing is ever overwritten unknowingly. KV is read back raw.
 

@@ -4,7 +4,7 @@ import type { KV } from '@nats-io/kv';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { expect } from './fixtures';
 
-/** A pipe as WaveHouse stores it (SPEC §1). */
+/** A pipe as WaveHouse stores it. */
 export type StoredPipe = {
   name: string;
   sql: string;

@@ -17,7 +17,7 @@ import {
   conflictBanner,
 } from './editor-page';
 
-// The pipe editor (SPEC §5) against the real console and bucket: what the user sees, and what
+// The pipe editor against the real console and bucket: what the user sees, and what
 // ends up in KV, read back with a raw NATS client.
 
 const draftOf = (key: string) => `pipes-console:draft:${key}`;

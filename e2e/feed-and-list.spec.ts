@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test, uniqueKey } from './fixtures';
 import { keepScreenshot, liveBadge, nameField, putPipe, stored } from './editor-page';
 
-// The list and the feed follow the live channel (SPEC §4, §5): no page.reload() in this file;
+// The list and the feed follow the live channel: no page.reload() in this file;
 // every change comes from the raw `kv` client, as WaveHouse or the nats CLI would write it.
 
 const rowOf = (page: Page, key: string) => page.locator(`tr[data-key="${key}"]`);

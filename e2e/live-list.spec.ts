@@ -1,6 +1,6 @@
 import { expect, test, uniqueKey } from './fixtures';
 
-// The list page follows the live channel (SPEC §4, §5): a change made by another writer straight
+// The list page follows the live channel: a change made by another writer straight
 // into KV shows up on an open page by itself. No page.reload() anywhere in this file.
 
 test('an external KV put updates the open list page without reload', async ({ page, kv }) => {

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { E2E_ADMIN_TOKEN, e2eEnv } from './env';
 import { expect, test, uniqueKey } from './fixtures';
 
-// Script injection through what other writers put into the bucket (SPEC §3: values are user
+// Script injection through what other writers put into the bucket (values are user
 // text; the pages render them as text under a nonce CSP). Every payload sets window.__xss when it
 // runs; an <img src=x> would also fetch /x. The pages must show the payload as text, never run
 // it, and still work under their own CSP (the live badge reaches "live").

@@ -1,12 +1,13 @@
 // Bad requests against the production server (`next start`) and a real nats-server: one table,
 // each row a request an admin (or a script with the admin token) could send by mistake or on
-// purpose, with the status it must get and, where the API answers it, the error's shape. Every
+// purpose, with the status it must get and, where the API answers it, the error it must get. Every
 // row must leave the bucket untouched (its last revision is read before and after); at the end,
 // the bucket holds exactly the keys the positive controls wrote, and the console is healthy.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assertFreshBuild } from '../support/build';
 import { startConsole, type TestConsole } from '../support/console';
 import { disposeAll } from '../support/dispose';
+import { parseError } from '../support/json';
 import { lastRevision, openRawClient, type RawClient } from '../support/kv';
 import { startTestNats, type TestNats } from '../support/nats';
 import { waitFor } from '../support/poll';
@@ -45,18 +46,21 @@ afterAll(() => disposeAll(app && (() => app.stop()), raw && (() => raw.close()),
 
 // ---------------------------------------------------------------------------------------------
 
-type Shape =
-  /** `{ error }` */
-  | 'error'
-  /** `{ error, issues: [{ path, message }] }`, with these paths among the issues, and a message matching `message`. */
-  | { issues: string[]; message?: RegExp }
-  /** `{ error, current }` of a failed precondition, `current` being the entry at `key`. */
-  | { current: string }
-  /** Next answers before any route: a status, no API body. */
-  | 'none';
+/** The `error` of an answer: exact, or a pattern where the text carries what the row cannot know. */
+type Message = string | RegExp;
+type Issue = { path: string; message: string };
 
-type Row = {
-  name: string;
+type Expected =
+  /** `{ error }`, with no issues (an empty `issues` list at most). */
+  | { shape: 'error'; message: Message }
+  /** `{ error, issues }`, with exactly these issues, in any order. */
+  | { shape: 'issues'; issues: Issue[]; message: Message }
+  /** `{ error, current }` of a failed precondition, `current` being the entry at this key; the error names its revision. */
+  | { shape: 'current'; current: string; message?: never }
+  /** Next answers before any route: a status, no API body. */
+  | { shape: 'none'; message?: never };
+
+type RequestSpec = {
   method?: string;
   /** Sent as given (already percent-encoded). */
   path?: string;
@@ -65,18 +69,20 @@ type Row = {
   body?: RawBody;
   /** Over a raw socket of its own, for what fetch would normalise or refuse to send, and for bodies the server stops reading. */
   raw?: boolean;
-  /** Expected status, or the statuses allowed where the server's answer is not ours to choose. */
-  status: number | number[];
-  shape?: Shape;
-  /** The error message should match. */
-  message?: RegExp;
 };
+
+type Row = RequestSpec &
+  Expected & {
+    name: string;
+    /** Expected status, or the statuses allowed where the server's answer is not ours to choose. */
+    status: number | number[];
+  };
 
 type Answer = { status: number; headers: Record<string, string>; body: string };
 
 const DEFAULT_HEADERS = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', 'if-match': '*' };
 
-async function send(row: Pick<Row, 'method' | 'path' | 'headers' | 'body' | 'raw'>): Promise<Answer> {
+async function send(row: RequestSpec): Promise<Answer> {
   const method = row.method ?? 'PUT';
   const urlPath = row.path ?? `/api/pipes/${TARGET}`;
   const headers: Record<string, string> = {};
@@ -106,8 +112,8 @@ const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 // ---------------------------------------------------------------------------------------------
 // The table.
 
-const invalidJson = /not valid JSON/;
-const JSON_ISSUE = { issues: [''] };
+/** A body refused as a whole: one issue at the root. */
+const bodyIssue = (message: string, error: Message): Expected => ({ shape: 'issues', issues: [{ path: '', message }], message: error });
 
 const MALFORMED_JSON: [string, string][] = [
   ['a lone opening brace', '{'],
@@ -146,100 +152,129 @@ const MALFORMED_JSON: [string, string][] = [
   ['a NUL byte alone', '\u0000'],
 ];
 
-const NON_OBJECTS: [string, string, RegExp][] = [
-  ['an empty array', '[]', /an array/],
-  ['an array holding a pipe', '[{"sql":"SELECT 1"}]', /an array/],
-  ['a string', '"SELECT 1"', /a string/],
-  ['a number', '42', /a number/],
-  ['a negative zero', '-0', /a number/],
-  ['a number too large for a double', '1e400', /a number/],
-  ['null', 'null', /null/],
-  ['true', 'true', /a boolean/],
-  ['false', 'false', /a boolean/],
+/** The JSON, and what the server calls its type. */
+const NON_OBJECTS: [string, string, string][] = [
+  ['an empty array', '[]', 'an array'],
+  ['an array holding a pipe', '[{"sql":"SELECT 1"}]', 'an array'],
+  ['a string', '"SELECT 1"', 'a string'],
+  ['a number', '42', 'a number'],
+  ['a negative zero', '-0', 'a number'],
+  ['a number too large for a double', '1e400', 'a number'],
+  ['null', 'null', 'null'],
+  ['true', 'true', 'a boolean'],
+  ['false', 'false', 'a boolean'],
 ];
 
-const BAD_KEYS: [string, string, RegExp][] = [
-  ['a leading dot', '.a', /start or end with '\.'/],
-  ['a trailing dot', 'a.', /start or end with '\.'/],
-  ['a percent-encoded leading dot', '%2Ea', /start or end with '\.'/],
-  ['a double dot inside', 'a..b', /'\.\.'/],
-  ['a space', 'a%20b', /not allow/],
-  ['a leading space', '%20a', /not allow/],
-  ['the * wildcard', '*', /not allow: "\*"/],
-  ['the > wildcard', '%3E', /not allow: ">"/],
-  ['a wildcard token after a dot', 'a.%3E', /not allow: ">"/],
-  ['a * inside', 'a*b', /not allow: "\*"/],
-  ['an accented letter', 'caf%C3%A9', /not allow: "é"/],
-  ['CJK characters', '%E6%97%A5%E6%9C%AC', /not allow/],
-  ['an emoji', '%F0%9F%92%A9', /not allow/],
-  ['a NUL (%00)', 'a%00b', /\\u0000/],
-  ['a line feed (%0A)', 'a%0Ab', /\\u000a/],
-  ['a carriage return (%0D)', 'a%0Db', /\\u000d/],
-  ['a tab (%09)', 'a%09b', /\\u0009/],
-  ['DEL (%7F)', 'a%7Fb', /\\u007f/],
-  ['a right-to-left override', 'a%E2%80%AEb', /\\u202e/],
-  ['a zero-width space', 'a%E2%80%8Bb', /\\u200b/],
-  ['..%2F..%2Fetc', '..%2F..%2Fetc', /'\.'/],
-  ['..%2F..%2Fetc%2Fpasswd', '..%2F..%2Fetc%2Fpasswd', /'\.'/],
-  ['a%2F..%2Fb', 'a%2F..%2Fb', /'\.\.'/],
-  ['a double-encoded %2E%2E', '%252E%252E', /not allow: "%"/],
-  ['a literal percent sign', 'a%25b', /not allow: "%"/],
-  ['a #', 'a%23b', /not allow: "#"/],
-  ['a ?', 'a%3Fb', /not allow: "\?"/],
-  ['a backslash', 'a%5Cb', /not allow/],
-  ['..%5C..%5Cwindows', '..%5C..%5Cwindows', /not allow/],
-  ['a colon', 'a:b', /not allow: ":"/],
-  ['a comma', 'a,b', /not allow: ","/],
-  ['a double quote', 'a%22b', /not allow/],
-  ['a single quote', "a'b", /not allow/],
-  ['a dollar sign', 'a$b', /not allow: "\$"/],
-  ['an HTML tag', '%3Cscript%3Ealert(1)%3C%2Fscript%3E', /not allow/],
-  ['a key over 1024 characters', 'k'.repeat(1025), /at most 1024/],
+const EDGE_DOT = "key must not start or end with '.'";
+const DOUBLE_DOT = "key must not contain '..'";
+/** The refused characters as the server shows them: quoted, controls and format characters as \uXXXX. */
+const notAllowed = (...shown: string[]) => `key contains characters NATS KV does not allow: ${shown.map((c) => `"${c}"`).join(', ')}`;
+const tooLong = (length: number) => `key must be at most 1024 characters, got ${length}`;
+
+/** The key as sent (percent-encoded), and the one issue it must get. */
+const BAD_KEYS: [string, string, string][] = [
+  ['a leading dot', '.a', EDGE_DOT],
+  ['a trailing dot', 'a.', EDGE_DOT],
+  ['a percent-encoded leading dot', '%2Ea', EDGE_DOT],
+  ['a double dot inside', 'a..b', DOUBLE_DOT],
+  ['a space', 'a%20b', notAllowed(' ')],
+  ['a leading space', '%20a', notAllowed(' ')],
+  ['the * wildcard', '*', notAllowed('*')],
+  ['the > wildcard', '%3E', notAllowed('>')],
+  ['a wildcard token after a dot', 'a.%3E', notAllowed('>')],
+  ['a * inside', 'a*b', notAllowed('*')],
+  ['an accented letter', 'caf%C3%A9', notAllowed('é')],
+  ['CJK characters', '%E6%97%A5%E6%9C%AC', notAllowed('日', '本')],
+  ['an emoji', '%F0%9F%92%A9', notAllowed('💩')],
+  ['a NUL (%00)', 'a%00b', notAllowed('\\u0000')],
+  ['a line feed (%0A)', 'a%0Ab', notAllowed('\\u000a')],
+  ['a carriage return (%0D)', 'a%0Db', notAllowed('\\u000d')],
+  ['a tab (%09)', 'a%09b', notAllowed('\\u0009')],
+  ['DEL (%7F)', 'a%7Fb', notAllowed('\\u007f')],
+  ['a right-to-left override', 'a%E2%80%AEb', notAllowed('\\u202e')],
+  ['a zero-width space', 'a%E2%80%8Bb', notAllowed('\\u200b')],
+  ['..%2F..%2Fetc', '..%2F..%2Fetc', EDGE_DOT],
+  ['..%2F..%2Fetc%2Fpasswd', '..%2F..%2Fetc%2Fpasswd', EDGE_DOT],
+  ['a%2F..%2Fb', 'a%2F..%2Fb', DOUBLE_DOT],
+  ['a double-encoded %2E%2E', '%252E%252E', notAllowed('%')],
+  ['a literal percent sign', 'a%25b', notAllowed('%')],
+  ['a #', 'a%23b', notAllowed('#')],
+  ['a ?', 'a%3Fb', notAllowed('?')],
+  // A backslash and a double quote are shown escaped.
+  ['a backslash', 'a%5Cb', notAllowed('\\\\')],
+  ['..%5C..%5Cwindows', '..%5C..%5Cwindows', notAllowed('\\\\')],
+  ['a colon', 'a:b', notAllowed(':')],
+  ['a comma', 'a,b', notAllowed(',')],
+  ['a double quote', 'a%22b', notAllowed('\\"')],
+  ['a single quote', "a'b", notAllowed("'")],
+  ['a dollar sign', 'a$b', notAllowed('$')],
+  ['an HTML tag', '%3Cscript%3Ealert(1)%3C%2Fscript%3E', notAllowed('<', '>', '(', ')')],
+  ['a key over 1024 characters', 'k'.repeat(1025), tooLong(1025)],
   // nats-server closes a connection whose protocol line passes 4 KiB: this must be refused first.
-  ['a key of 5000 characters', 'k'.repeat(5000), /at most 1024/],
+  ['a key of 5000 characters', 'k'.repeat(5000), tooLong(5000)],
 ];
 
-const schemaRow = (name: string, body: unknown, paths: string[]): Row => ({
+const keyIssue = (message: string): Expected => ({ shape: 'issues', issues: [{ path: 'key', message }], message: `invalid key: ${message}` });
+
+const PARAMETER_TYPES = 'must be one of "", "string", "number", "boolean", "array"';
+const NAME_CHARACTERS = 'must contain only letters, digits and _';
+
+/** A JSON body whose pipe breaks the schema; `issues` maps each path to its message. */
+const schemaRow = (name: string, body: unknown, issues: Record<string, string>): Row => ({
   name: `schema: ${name}`,
   body: typeof body === 'string' ? body : json(body),
   status: 400,
-  shape: { issues: paths },
-  message: /invalid pipe/,
+  shape: 'issues',
+  issues: Object.entries(issues).map(([path, message]) => ({ path, message })),
+  message: 'invalid pipe',
 });
+
+const EMPTY = 'the body is empty; send the pipe as JSON';
+const OVER_STREAMED = `body exceeds the limit of ${MIB} bytes`;
+/** The value written holds the name too, before the body's members. */
+const storedBytes = (bodyBytes: number, key = TARGET) => bodyBytes + Buffer.byteLength(`"name":"${key}",`);
+const tooLargeForNats = (valueBytes: number) => `value is ${valueBytes} bytes; NATS accepts at most ${NATS_MAX_PAYLOAD}`;
+const CAS_TOO_LARGE = 'the value and its compare-and-set headers exceed what NATS accepts in one message (max_payload)';
+const BAD_PERCENT = 'the path is not valid percent-encoding (a % must start %XX escapes of UTF-8 bytes)';
+const badIfMatch = (value: string) => `If-Match must be "<revision>" or *, got ${JSON.stringify(value)}`;
+const WRITE_NEEDS = 'a write needs If-Match: "<revision>", If-Match: * or If-None-Match: *';
+const DELETE_NEEDS = 'a delete needs If-Match: "<revision>" or If-Match: *';
 
 const ROWS: Row[] = [
   // Malformed JSON bodies.
-  ...MALFORMED_JSON.map(([name, body]): Row => ({ name: `malformed JSON: ${name}`, body, status: 400, shape: JSON_ISSUE, message: invalidJson })),
+  ...MALFORMED_JSON.map(([name, body]): Row => ({
+    name: `malformed JSON: ${name}`,
+    body,
+    status: 400,
+    ...bodyIssue('invalid JSON', `the body is not valid JSON: ${parseError(body)}`),
+  })),
   {
     name: 'malformed JSON: invalid UTF-8 bytes in a string',
     body: Buffer.concat([Buffer.from('{"sql":"SELECT \''), Buffer.from([0xff, 0xfe, 0xc0]), Buffer.from('\'"}')]),
     status: 400,
-    shape: JSON_ISSUE,
-    message: /UTF-8/,
+    ...bodyIssue('invalid UTF-8', 'the body is not valid UTF-8'),
   },
   {
     name: 'malformed JSON: nested 100 000 levels deep in an extra field',
     body: `{"sql":"SELECT 1","extra":${nested(100_000)}}`,
     status: 400,
-    shape: JSON_ISSUE,
-    message: /nests deeper/,
+    ...bodyIssue('nested too deeply', 'the body nests deeper than 128 levels'),
   },
   {
     name: 'malformed JSON: a parameter default nested 10 000 levels deep',
     body: `{"sql":"SELECT {{p}}","parameters":[{"name":"p","default":${nested(10_000)}}]}`,
     status: 400,
-    shape: JSON_ISSUE,
-    message: /nests deeper/,
+    ...bodyIssue('nested too deeply', 'the body nests deeper than 128 levels'),
   },
 
   // JSON that is not an object.
-  ...NON_OBJECTS.map(([name, body, kind]): Row => ({ name: `not an object: ${name}`, body, status: 400, shape: { issues: [''], message: kind }, message: /invalid pipe/ })),
+  ...NON_OBJECTS.map(([name, body, kind]): Row => ({ name: `not an object: ${name}`, body, status: 400, ...bodyIssue(`body must be a JSON object, got ${kind}`, 'invalid pipe') })),
 
   // Empty bodies.
-  { name: 'empty: no body at all', status: 400, shape: 'error', message: /empty/ },
-  { name: 'empty: a zero-length body', body: '', status: 400, shape: 'error', message: /empty/ },
-  { name: 'empty: only whitespace', body: ' \n\t\r ', status: 400, shape: 'error', message: /empty/ },
-  { name: 'empty: no body and no Content-Type', headers: { 'content-type': undefined }, status: 400, shape: 'error', message: /empty/ },
+  { name: 'empty: no body at all', status: 400, shape: 'error', message: EMPTY },
+  { name: 'empty: a zero-length body', body: '', status: 400, shape: 'error', message: EMPTY },
+  { name: 'empty: only whitespace', body: ' \n\t\r ', status: 400, shape: 'error', message: EMPTY },
+  { name: 'empty: no body and no Content-Type', headers: { 'content-type': undefined }, status: 400, shape: 'error', message: EMPTY },
 
   // Bodies over 1 MiB. A declared length is refused from the header alone, before any body byte
   // is read (so these rows send none: a server that waited for it would time the row out). A
@@ -255,22 +290,22 @@ const ROWS: Row[] = [
     headers: { 'content-length': String(bytes) },
     status: 413,
     shape: 'error',
-    message: new RegExp(`body is ${bytes} bytes; the limit is ${MIB}`),
+    message: `body is ${bytes} bytes; the limit is ${MIB}`,
   })),
-  { name: 'oversized: chunked, 1 MiB + 1 bytes and no end', body: { chunked: ' '.repeat(MIB + 1) }, status: 413, shape: 'error', message: /exceeds the limit of 1048576/ },
+  { name: 'oversized: chunked, 1 MiB + 1 bytes and no end', body: { chunked: ' '.repeat(MIB + 1) }, status: 413, shape: 'error', message: OVER_STREAMED },
   {
     name: 'oversized: chunked, 524 289 two-byte characters (1 MiB + 2 bytes, half as many characters) and no end',
     body: { chunked: `{"sql":"${'é'.repeat(524_289)}` },
     status: 413,
     shape: 'error',
-    message: /exceeds the limit/,
+    message: OVER_STREAMED,
   },
   {
     name: 'oversized: chunked, a valid pipe followed by whitespace past 1 MiB, no end',
     body: { chunked: valid() + ' '.repeat(MIB + 1 - valid().length) },
     status: 413,
     shape: 'error',
-    message: /exceeds the limit/,
+    message: OVER_STREAMED,
   },
 
   // A value too large for NATS: the body fits the 1 MiB limit, the value written does not.
@@ -279,14 +314,34 @@ const ROWS: Row[] = [
     body: bodyOfSize(MIB),
     status: 413,
     shape: 'error',
-    message: new RegExp(`NATS accepts at most ${NATS_MAX_PAYLOAD}`),
+    message: tooLargeForNats(storedBytes(MIB)),
+  },
+  // NATS counts a compare-and-set's header into the message too: a value just under max_payload
+  // fits an unconditional put, but not a create or an update.
+  {
+    name: 'too large for NATS: If-None-Match: * with a value 10 bytes under max_payload, which the precondition header pushes past it',
+    headers: { 'if-match': undefined, 'if-none-match': '*' },
+    body: bodyOfSize(NATS_MAX_PAYLOAD - Buffer.byteLength(`"name":"${TARGET}",`) - 10),
+    status: 413,
+    shape: 'error',
+    message: CAS_TOO_LARGE,
+  },
+  {
+    name: 'too large for NATS: If-Match: "<rev>" with a value 10 bytes under max_payload, which the precondition header pushes past it',
+    path: `/api/pipes/${EXISTING}`,
+    headers: { 'if-match': '"1"' },
+    body: bodyOfSize(NATS_MAX_PAYLOAD - Buffer.byteLength(`"name":"${EXISTING}",`) - 10),
+    status: 413,
+    shape: 'error',
+    message: CAS_TOO_LARGE,
   },
   {
     name: 'too large for NATS: 300 000 raw U+2028 (900 KB) that the Go-compatible encoding escapes to 1.8 MB',
     body: `{"sql":"SELECT '${'\u2028'.repeat(300_000)}'"}`,
     status: 413,
     shape: 'error',
-    message: new RegExp(`NATS accepts at most ${NATS_MAX_PAYLOAD}`),
+    // Each U+2028 is stored as the six characters \u2028.
+    message: tooLargeForNats(storedBytes(6 * 300_000 + Buffer.byteLength(`{"sql":"SELECT ''"}`))),
   },
 
   // Content types other than JSON.
@@ -303,78 +358,81 @@ const ROWS: Row[] = [
     'application/jsonx',
     'application/octet-stream',
     'json',
-  ].map((type): Row => ({ name: `content type: ${type}`, headers: { 'content-type': type }, body: valid(), status: 415, shape: 'error', message: /Content-Type must be application\/json/ })),
+  ].map((type): Row => ({ name: `content type: ${type}`, headers: { 'content-type': type }, body: valid(), status: 415, shape: 'error', message: `Content-Type must be application/json, got "${type}"` })),
 
   // Keys that are not legal NATS keys: every route that takes a key refuses them before NATS.
-  ...BAD_KEYS.map(([name, key, message]): Row => ({ name: `key: GET with ${name}`, method: 'GET', path: pipePath(key), status: 400, shape: { issues: ['key'] }, message })),
-  ...BAD_KEYS.slice(0, 8).map(([name, key, message]): Row => ({ name: `key: PUT with ${name}`, path: pipePath(key), body: valid(), status: 400, shape: { issues: ['key'] }, message })),
-  ...BAD_KEYS.slice(13, 18).map(([name, key, message]): Row => ({ name: `key: DELETE with ${name}`, method: 'DELETE', path: pipePath(key), status: 400, shape: { issues: ['key'] }, message })),
-  ...BAD_KEYS.slice(20, 23).map(([name, key, message]): Row => ({ name: `key: history with ${name}`, method: 'GET', path: pipePath(key, '/history'), status: 400, shape: { issues: ['key'] }, message })),
-  { name: 'key: PUT with a key of 5000 characters (a NATS protocol line past 4 KiB)', path: pipePath('k'.repeat(5000)), body: valid(), status: 400, shape: { issues: ['key'] } },
-  { name: 'key: DELETE with a key of 5000 characters', method: 'DELETE', path: pipePath('k'.repeat(5000)), status: 400, shape: { issues: ['key'] } },
+  ...BAD_KEYS.map(([name, key, issue]): Row => ({ name: `key: GET with ${name}`, method: 'GET', path: pipePath(key), status: 400, ...keyIssue(issue) })),
+  ...BAD_KEYS.slice(0, 8).map(([name, key, issue]): Row => ({ name: `key: PUT with ${name}`, path: pipePath(key), body: valid(), status: 400, ...keyIssue(issue) })),
+  ...BAD_KEYS.slice(13, 18).map(([name, key, issue]): Row => ({ name: `key: DELETE with ${name}`, method: 'DELETE', path: pipePath(key), status: 400, ...keyIssue(issue) })),
+  ...BAD_KEYS.slice(20, 23).map(([name, key, issue]): Row => ({ name: `key: history with ${name}`, method: 'GET', path: pipePath(key, '/history'), status: 400, ...keyIssue(issue) })),
+  { name: 'key: PUT with a key of 5000 characters (a NATS protocol line past 4 KiB)', path: pipePath('k'.repeat(5000)), body: valid(), status: 400, ...keyIssue(tooLong(5000)) },
+  { name: 'key: DELETE with a key of 5000 characters', method: 'DELETE', path: pipePath('k'.repeat(5000)), status: 400, ...keyIssue(tooLong(5000)) },
 
   // Traversal: the path normalisation fetch would do is done by hand here (raw socket).
   { name: 'traversal: GET /api/pipes/.. is redirected up, never read as a key', raw: true, method: 'GET', path: '/api/pipes/..', status: 308, shape: 'none' },
   { name: 'traversal: PUT /api/pipes/%2E%2E is redirected up, never written', raw: true, path: '/api/pipes/%2E%2E', body: valid(), status: 308, shape: 'none' },
   { name: 'traversal: DELETE /api/pipes/%2e%2e is redirected up, never deleted', raw: true, method: 'DELETE', path: '/api/pipes/%2e%2e', status: 308, shape: 'none' },
   { name: 'traversal: PUT /api/pipes/x/..%2F..%2Fhealth is no route', raw: true, path: '/api/pipes/x/..%2F..%2Fhealth', body: valid(), status: 404, shape: 'none' },
-  { name: 'traversal: %2e%2e%2fhealth is one segment, an illegal key', raw: true, method: 'GET', path: '/api/pipes/%2e%2e%2fhealth', status: 400, shape: { issues: ['key'] } },
-  { name: 'traversal: PUT %2e%2e%2f%2e%2e%2fetc%2fpasswd', raw: true, path: '/api/pipes/%2e%2e%2f%2e%2e%2fetc%2fpasswd', body: valid(), status: 400, shape: { issues: ['key'] } },
+  { name: 'traversal: %2e%2e%2fhealth is one segment, an illegal key', raw: true, method: 'GET', path: '/api/pipes/%2e%2e%2fhealth', status: 400, ...keyIssue(EDGE_DOT) },
+  { name: 'traversal: PUT %2e%2e%2f%2e%2e%2fetc%2fpasswd', raw: true, path: '/api/pipes/%2e%2e%2f%2e%2e%2fetc%2fpasswd', body: valid(), status: 400, ...keyIssue(EDGE_DOT) },
   // A path that does not decode is refused by server.mjs before any route runs (Next itself
   // would answer 500). Not a write, never a read.
-  { name: 'traversal: overlong UTF-8 dots %C0%AE%C0%AE', raw: true, method: 'GET', path: '/api/pipes/%C0%AE%C0%AE', status: 400, shape: 'error', message: /percent-encoding/ },
-  { name: 'broken percent-encoding: a lone % in the key', raw: true, method: 'GET', path: '/api/pipes/%', status: 400, shape: 'error', message: /percent-encoding/ },
-  { name: 'broken percent-encoding: %ZZ in a PUT', raw: true, path: '/api/pipes/a%ZZ', body: valid(), status: 400, shape: 'error', message: /percent-encoding/ },
-  { name: 'broken percent-encoding: %ZZ in a page path', raw: true, method: 'GET', path: '/pipes/a%ZZ', status: 400, shape: 'error', message: /percent-encoding/ },
+  { name: 'traversal: overlong UTF-8 dots %C0%AE%C0%AE', raw: true, method: 'GET', path: '/api/pipes/%C0%AE%C0%AE', status: 400, shape: 'error', message: BAD_PERCENT },
+  { name: 'broken percent-encoding: a lone % in the key', raw: true, method: 'GET', path: '/api/pipes/%', status: 400, shape: 'error', message: BAD_PERCENT },
+  { name: 'broken percent-encoding: %ZZ in a PUT', raw: true, path: '/api/pipes/a%ZZ', body: valid(), status: 400, shape: 'error', message: BAD_PERCENT },
+  { name: 'broken percent-encoding: %ZZ in a page path', raw: true, method: 'GET', path: '/pipes/a%ZZ', status: 400, shape: 'error', message: BAD_PERCENT },
 
   // Preconditions.
   ...[['"abc"'], ['"0"'], ['"-1"'], ['W/"x"'], ['""'], ['"1", "2"'], ['"1234567890123456"'], ['1e3'], ['"1.5"'], ['"*"'], ['W/*']].map(
-    ([value]): Row => ({ name: `precondition: If-Match: ${value}`, path: pipePath(EXISTING), headers: { 'if-match': value }, body: valid(), status: 400, shape: 'error', message: /If-Match must be/ }),
+    ([value]): Row => ({ name: `precondition: If-Match: ${value}`, path: pipePath(EXISTING), headers: { 'if-match': value }, body: valid(), status: 400, shape: 'error', message: badIfMatch(value!) }),
   ),
   ...[['"3"'], ['W/"3"'], ['"*"'], ['**']].map(
-    ([value]): Row => ({ name: `precondition: If-None-Match: ${value}`, path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': value }, body: valid(), status: 400, shape: 'error', message: /If-None-Match accepts only \*/ }),
+    ([value]): Row => ({ name: `precondition: If-None-Match: ${value}`, path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': value }, body: valid(), status: 400, shape: 'error', message: 'If-None-Match accepts only *' }),
   ),
-  { name: 'precondition: both If-Match and If-None-Match', path: pipePath(EXISTING), headers: { 'if-none-match': '*' }, body: valid(), status: 400, shape: 'error', message: /not both/ },
-  { name: 'precondition: none on an existing key', path: pipePath(EXISTING), headers: { 'if-match': undefined }, body: valid(), status: 428, shape: 'error', message: /needs If-Match/ },
-  { name: 'precondition: none on a new key', headers: { 'if-match': undefined }, body: valid(), status: 428, shape: 'error', message: /needs If-Match/ },
-  { name: 'precondition: a stale If-Match: "99999"', path: pipePath(EXISTING), headers: { 'if-match': '"99999"' }, body: valid(), status: 412, shape: { current: EXISTING } },
-  { name: 'precondition: If-None-Match: * on an existing key', path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': '*' }, body: valid(), status: 412, shape: { current: EXISTING } },
-  { name: 'precondition: DELETE without one', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': undefined }, status: 428, shape: 'error', message: /needs If-Match/ },
-  { name: 'precondition: DELETE with If-None-Match: *', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': '*' }, status: 400, shape: 'error' },
-  { name: 'precondition: DELETE with If-Match: "abc"', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': '"abc"' }, status: 400, shape: 'error', message: /If-Match must be/ },
-  { name: 'precondition: DELETE with a stale If-Match: "99999"', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': '"99999"' }, status: 412, shape: { current: EXISTING } },
-  { name: 'DELETE of a key that does not exist', method: 'DELETE', status: 404, shape: 'error' },
+  { name: 'precondition: both If-Match and If-None-Match', path: pipePath(EXISTING), headers: { 'if-none-match': '*' }, body: valid(), status: 400, shape: 'error', message: 'send either If-Match or If-None-Match, not both' },
+  { name: 'precondition: none on an existing key', path: pipePath(EXISTING), headers: { 'if-match': undefined }, body: valid(), status: 428, shape: 'error', message: WRITE_NEEDS },
+  { name: 'precondition: none on a new key', headers: { 'if-match': undefined }, body: valid(), status: 428, shape: 'error', message: WRITE_NEEDS },
+  { name: 'precondition: a stale If-Match: "99999"', path: pipePath(EXISTING), headers: { 'if-match': '"99999"' }, body: valid(), status: 412, shape: 'current', current: EXISTING },
+  { name: 'precondition: If-None-Match: * on an existing key', path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': '*' }, body: valid(), status: 412, shape: 'current', current: EXISTING },
+  { name: 'precondition: DELETE without one', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': undefined }, status: 428, shape: 'error', message: DELETE_NEEDS },
+  { name: 'precondition: DELETE with If-None-Match: *', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': '*' }, status: 400, shape: 'error', message: 'If-None-Match: * cannot apply to a delete' },
+  { name: 'precondition: DELETE with If-Match: "abc"', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': '"abc"' }, status: 400, shape: 'error', message: badIfMatch('"abc"') },
+  { name: 'precondition: DELETE with a stale If-Match: "99999"', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': '"99999"' }, status: 412, shape: 'current', current: EXISTING },
+  { name: 'DELETE of a key that does not exist', method: 'DELETE', status: 404, shape: 'error', message: `no pipe "${TARGET}"` },
 
-  // Schema violations (SPEC §1): the body is JSON, the pipe is not valid.
-  schemaRow('sql missing', { description: 'no sql' }, ['sql']),
-  schemaRow('sql empty', { sql: '' }, ['sql']),
-  schemaRow('sql blank', { sql: ' \n\t ' }, ['sql']),
-  schemaRow('sql a number', { sql: 42 }, ['sql']),
-  schemaRow('sql null', { sql: null }, ['sql']),
-  schemaRow('sql an array', { sql: ['SELECT 1'] }, ['sql']),
-  schemaRow('sql an object', { sql: { text: 'SELECT 1' } }, ['sql']),
-  schemaRow('parameters a string', { sql: 'SELECT 1', parameters: 'p' }, ['parameters']),
-  schemaRow('parameters an object', { sql: 'SELECT 1', parameters: { name: 'p' } }, ['parameters']),
-  schemaRow('a parameter that is a number', { sql: 'SELECT 1', parameters: [1] }, ['parameters.0']),
-  schemaRow('a parameter without a name', { sql: 'SELECT 1', parameters: [{ type: 'string' }] }, ['parameters.0.name']),
-  schemaRow('duplicate parameter names', { sql: 'SELECT {{p}}', parameters: [{ name: 'p' }, { name: 'p' }] }, ['parameters.1.name']),
-  schemaRow('an unknown parameter type', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 'int' }] }, ['parameters.0.type']),
-  schemaRow('a parameter type that is a number', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 5 }] }, ['parameters.0.type']),
-  schemaRow('a parameter name with spaces', { sql: 'SELECT 1', parameters: [{ name: 'my param' }] }, ['parameters.0.name']),
-  schemaRow('a parameter name with a dash', { sql: 'SELECT 1', parameters: [{ name: 'a-b' }] }, ['parameters.0.name']),
-  schemaRow('an empty parameter name', { sql: 'SELECT 1', parameters: [{ name: '' }] }, ['parameters.0.name']),
-  schemaRow('a parameter name that is a number', { sql: 'SELECT 1', parameters: [{ name: 7 }] }, ['parameters.0.name']),
-  schemaRow('required a string', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 'yes' }] }, ['parameters.0.required']),
-  schemaRow('required a number', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 1 }] }, ['parameters.0.required']),
-  schemaRow('allowed_roles a string', { sql: 'SELECT 1', allowed_roles: 'admin' }, ['allowed_roles']),
-  schemaRow('allowed_roles an object', { sql: 'SELECT 1', allowed_roles: { admin: true } }, ['allowed_roles']),
-  schemaRow('allowed_roles holding a number', { sql: 'SELECT 1', allowed_roles: ['admin', 1] }, ['allowed_roles.1']),
-  schemaRow('allowed_roles holding null', { sql: 'SELECT 1', allowed_roles: [null] }, ['allowed_roles.0']),
-  schemaRow('description a number', { sql: 'SELECT 1', description: 5 }, ['description']),
-  schemaRow('description an array', { sql: 'SELECT 1', description: ['d'] }, ['description']),
-  schemaRow('description a boolean', { sql: 'SELECT 1', description: true }, ['description']),
-  schemaRow('several problems at once, all reported', { sql: '', description: 5, parameters: [{ name: 'a b' }] }, ['sql', 'description', 'parameters.0.name']),
-
+  // Schema violations of WaveHouse's wire format: the body is JSON, the pipe is not valid.
+  schemaRow('sql missing', { description: 'no sql' }, { sql: 'is required' }),
+  schemaRow('sql empty', { sql: '' }, { sql: 'must not be blank' }),
+  schemaRow('sql blank', { sql: ' \n\t ' }, { sql: 'must not be blank' }),
+  schemaRow('sql a number', { sql: 42 }, { sql: 'must be a string' }),
+  schemaRow('sql null', { sql: null }, { sql: 'must be a string' }),
+  schemaRow('sql an array', { sql: ['SELECT 1'] }, { sql: 'must be a string' }),
+  schemaRow('sql an object', { sql: { text: 'SELECT 1' } }, { sql: 'must be a string' }),
+  schemaRow('parameters a string', { sql: 'SELECT 1', parameters: 'p' }, { parameters: 'must be an array of parameters' }),
+  schemaRow('parameters an object', { sql: 'SELECT 1', parameters: { name: 'p' } }, { parameters: 'must be an array of parameters' }),
+  schemaRow('a parameter that is a number', { sql: 'SELECT 1', parameters: [1] }, { 'parameters.0': 'Invalid input: expected object, received number' }),
+  schemaRow('a parameter without a name', { sql: 'SELECT 1', parameters: [{ type: 'string' }] }, { 'parameters.0.name': 'is required' }),
+  schemaRow('duplicate parameter names', { sql: 'SELECT {{p}}', parameters: [{ name: 'p' }, { name: 'p' }] }, { 'parameters.1.name': 'duplicate parameter name "p"' }),
+  schemaRow('an unknown parameter type', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 'int' }] }, { 'parameters.0.type': PARAMETER_TYPES }),
+  schemaRow('a parameter type that is a number', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 5 }] }, { 'parameters.0.type': PARAMETER_TYPES }),
+  schemaRow('a parameter name with spaces', { sql: 'SELECT 1', parameters: [{ name: 'my param' }] }, { 'parameters.0.name': NAME_CHARACTERS }),
+  schemaRow('a parameter name with a dash', { sql: 'SELECT 1', parameters: [{ name: 'a-b' }] }, { 'parameters.0.name': NAME_CHARACTERS }),
+  schemaRow('an empty parameter name', { sql: 'SELECT 1', parameters: [{ name: '' }] }, { 'parameters.0.name': NAME_CHARACTERS }),
+  schemaRow('a parameter name that is a number', { sql: 'SELECT 1', parameters: [{ name: 7 }] }, { 'parameters.0.name': 'must be a string' }),
+  schemaRow('required a string', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 'yes' }] }, { 'parameters.0.required': 'must be true or false' }),
+  schemaRow('required a number', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 1 }] }, { 'parameters.0.required': 'must be true or false' }),
+  schemaRow('allowed_roles a string', { sql: 'SELECT 1', allowed_roles: 'admin' }, { allowed_roles: 'must be an array of strings' }),
+  schemaRow('allowed_roles an object', { sql: 'SELECT 1', allowed_roles: { admin: true } }, { allowed_roles: 'must be an array of strings' }),
+  schemaRow('allowed_roles holding a number', { sql: 'SELECT 1', allowed_roles: ['admin', 1] }, { 'allowed_roles.1': 'must be a string' }),
+  schemaRow('allowed_roles holding null', { sql: 'SELECT 1', allowed_roles: [null] }, { 'allowed_roles.0': 'must be a string' }),
+  schemaRow('description a number', { sql: 'SELECT 1', description: 5 }, { description: 'must be a string' }),
+  schemaRow('description an array', { sql: 'SELECT 1', description: ['d'] }, { description: 'must be a string' }),
+  schemaRow('description a boolean', { sql: 'SELECT 1', description: true }, { description: 'must be a string' }),
+  schemaRow(
+    'several problems at once, all reported',
+    { sql: '', description: 5, parameters: [{ name: 'a b' }] },
+    { sql: 'must not be blank', description: 'must be a string', 'parameters.0.name': NAME_CHARACTERS },
+  ),
   // Giant headers: Node refuses them before Next (431).
   { name: 'headers: one header of 64 KiB', method: 'GET', path: '/api/pipes', headers: { 'x-padding': 'a'.repeat(64 * 1024) }, status: 431, shape: 'none' },
   { name: 'headers: 200 headers of 100 bytes each', method: 'GET', path: '/api/pipes', headers: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`x-h${i}`, 'b'.repeat(100)])), status: 431, shape: 'none' },
@@ -405,38 +463,35 @@ const ROWS: Row[] = [
 
 // ---------------------------------------------------------------------------------------------
 
+function expectMessage(actual: unknown, expected: Message): void {
+  if (typeof expected === 'string') expect(actual).toBe(expected);
+  else expect(actual).toMatch(expected);
+}
+
+const byPath = (issues: Issue[]) => [...issues].sort((a, b) => a.path.localeCompare(b.path));
+
 function checkShape(row: Row, answer: Answer): void {
-  const shape = row.shape ?? 'error';
-  if (shape === 'none') return;
+  if (row.shape === 'none') return;
   expect(answer.headers['content-type']).toMatch(/^application\/json/);
-  const body = JSON.parse(answer.body) as { error?: unknown; issues?: unknown; current?: { key?: string; revision?: number } | null };
-  expect(typeof body.error).toBe('string');
-  expect((body.error as string).length).toBeGreaterThan(0);
-  if (row.message) expect(body.error).toMatch(row.message);
-  if (typeof shape === 'object' && 'issues' in shape) {
-    expect(Array.isArray(body.issues)).toBe(true);
-    const issues = body.issues as { path: unknown; message: unknown }[];
-    expect(issues.length).toBeGreaterThan(0);
-    for (const issue of issues) {
-      expect(Object.keys(issue).sort()).toEqual(['message', 'path']);
-      expect(typeof issue.path).toBe('string');
-      expect(typeof issue.message).toBe('string');
-    }
-    for (const path of shape.issues) expect(issues.map((i) => i.path)).toContain(path);
-    if (shape.message) expect(issues.map((i) => i.message).join(' | ')).toMatch(shape.message);
-  }
-  if (typeof shape === 'object' && 'current' in shape) {
-    expect(body.current?.key).toBe(shape.current);
-    expect(body.current?.revision).toBe(existingRevision);
+  const body = JSON.parse(answer.body) as { error?: unknown; issues?: Issue[]; current?: { key?: string; revision?: number } | null };
+  switch (row.shape) {
+    case 'error':
+      expectMessage(body.error, row.message);
+      expect(body.issues ?? []).toEqual([]);
+      break;
+    case 'issues':
+      expectMessage(body.error, row.message);
+      expect(byPath(body.issues ?? [])).toEqual(byPath(row.issues));
+      break;
+    case 'current':
+      expect(body.error).toBe(`"${row.current}" is at revision ${existingRevision}`);
+      expect(body.current?.key).toBe(row.current);
+      expect(body.current?.revision).toBe(existingRevision);
+      break;
   }
 }
 
 describe(`the bad-input table: ${ROWS.length} bad requests, each refused with its status and nothing written`, () => {
-  test('has at least 100 rows, with unique names', () => {
-    expect(ROWS.length).toBeGreaterThanOrEqual(100);
-    expect(new Set(ROWS.map((r) => r.name)).size).toBe(ROWS.length);
-  });
-
   test.each(ROWS.map((row) => [`${row.name} → ${Array.isArray(row.status) ? row.status.join(' or ') : row.status}`, row] as const))('%s', async (_name, row) => {
     const before = await lastRevision(raw.kv);
     const answer = await send(row);
