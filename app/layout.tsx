@@ -13,6 +13,12 @@ import './globals.css';
 export const metadata: Metadata = {
   title: 'Pipes Console',
   description: 'Live admin console for WaveHouse pipes in NATS KV',
+  // public/ holds them: /favicon.ico for browsers that ask by themselves, the rest linked here.
+  icons: {
+    icon: [{ url: '/icon.svg', type: 'image/svg+xml' }, { url: '/favicon.ico', sizes: '16x16 32x32 48x48' }],
+    apple: '/apple-touch-icon.png',
+  },
+  manifest: '/manifest.webmanifest',
 };
 
 // Every page is rendered per request: it needs the session, and the CSP nonce of proxy.ts.
