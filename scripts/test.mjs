@@ -22,7 +22,8 @@ const tsc = bin('typescript/bin/tsc');
  *   after a failure); `needs`: system commands the stage's tests spawn.
  */
 const STAGES = [
-  { name: 'lint', runs: [[bin('eslint/bin/eslint.js'), '.']] },
+  // ESLint, then Prettier: an unformatted file fails the stage (`npm run format` fixes it).
+  { name: 'lint', runs: [[bin('eslint/bin/eslint.js'), '.'], [bin('prettier/bin/prettier.cjs'), '--check', '.']] },
   // The app's TypeScript, then the plain-JS scripts (and lib/'s .mjs) checked from their JSDoc.
   { name: 'typecheck', runs: [[tsc, '--noEmit'], [tsc, '-p', 'scripts']] },
   { name: 'unit', runs: [[vitest, 'run', '--project', 'unit']] },
