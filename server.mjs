@@ -53,7 +53,12 @@ function pathDecodes(url = '/') {
  */
 function answer(res, status, error) {
   const body = JSON.stringify({ error });
-  res.writeHead(status, { ...securityHeaders, 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    ...securityHeaders,
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -62,7 +67,9 @@ const server = createServer((req, res) => {
     answer(res, 400, 'the path is not valid percent-encoding (a % must start %XX escapes of UTF-8 bytes)');
     return;
   }
-  const serveEvents = /** @type {Record<symbol, ((req: unknown, res: unknown) => Promise<void>) | undefined>} */ (globalThis)[SERVE_EVENTS_KEY];
+  const serveEvents = /** @type {Record<symbol, ((req: unknown, res: unknown) => Promise<void>) | undefined>} */ (globalThis)[
+    SERVE_EVENTS_KEY
+  ];
   if (serveEvents && req.method === 'GET' && (req.url === '/api/events' || req.url?.startsWith('/api/events?'))) {
     serveEvents(req, res).catch((err) => {
       console.error('GET /api/events failed:', err);

@@ -15,7 +15,10 @@ export const metadata: Metadata = {
   description: 'Live admin console for WaveHouse pipes in NATS KV',
   // public/ holds them: /favicon.ico for browsers that ask by themselves, the rest linked here.
   icons: {
-    icon: [{ url: '/icon.svg', type: 'image/svg+xml' }, { url: '/favicon.ico', sizes: '16x16 32x32 48x48' }],
+    icon: [
+      { url: '/icon.svg', type: 'image/svg+xml' },
+      { url: '/favicon.ico', sizes: '16x16 32x32 48x48' },
+    ],
     apple: '/apple-touch-icon.png',
   },
   manifest: '/manifest.webmanifest',
@@ -24,7 +27,8 @@ export const metadata: Metadata = {
 // Every page is rendered per request: it needs the session, and the CSP nonce of proxy.ts.
 export const dynamic = 'force-dynamic';
 
-const nav = 'rounded px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100';
+const nav =
+  'rounded px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100';
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const cookie = (await cookies()).get(SESSION_COOKIE);

@@ -36,7 +36,11 @@ type Conflict = {
  * A edits the description (unsaved); B, in another browser, replaces the SQL and saves through
  * the UI. Returns once A shows the banner for B's revision, with A's edits intact.
  */
-async function conflictOnOpenPipe(kv: KV, newAdminPage: (o?: BrowserContextOptions) => Promise<Page>, colorScheme: 'light' | 'dark'): Promise<Conflict> {
+async function conflictOnOpenPipe(
+  kv: KV,
+  newAdminPage: (o?: BrowserContextOptions) => Promise<Page>,
+  colorScheme: 'light' | 'dark',
+): Promise<Conflict> {
   const key = uniqueKey('conflict');
   const original = { sql: `SELECT count() AS n FROM events -- ${key}`, description: 'Events counted' };
   const revision = await putPipe(kv, key, original);
@@ -88,7 +92,10 @@ test('Take theirs drops my unsaved edits for the newer version and writes nothin
   expect(after.raw).toBe(theirs.raw);
 });
 
-test('Keep mine saves my version over the newer revision knowingly: KV has my description and not their SQL', async ({ kv, newAdminPage }, testInfo) => {
+test('Keep mine saves my version over the newer revision knowingly: KV has my description and not their SQL', async ({
+  kv,
+  newAdminPage,
+}, testInfo) => {
   const { key, a, original, mine, theirs } = await conflictOnOpenPipe(kv, newAdminPage, 'dark');
   await keepScreenshot(conflictBanner(a), testInfo, 'conflict-banner-dark');
   await keepScreenshot(a, testInfo, 'conflict-page-dark');
@@ -126,7 +133,10 @@ test('Merge combines non-overlapping edits; after Save KV has my description and
   await expect(a.getByText(`revision ${saved.revision}`, { exact: true })).toBeVisible();
 });
 
-test('a Save from a stale view is refused with 412, KV keeps the other write, and the newer version is offered', async ({ page, kv }, testInfo) => {
+test('a Save from a stale view is refused with 412, KV keeps the other write, and the newer version is offered', async ({
+  page,
+  kv,
+}, testInfo) => {
   const key = uniqueKey('stale_save');
   const original = { sql: `SELECT max(ts) FROM events -- ${key}`, description: 'Last event' };
   const revision = await putPipe(kv, key, original);
@@ -163,7 +173,9 @@ test('a Save from a stale view is refused with 412, KV keeps the other write, an
 
   const banner = conflictBanner(page);
   await expect(banner).toBeVisible();
-  await expect(banner.getByRole('heading')).toContainText(`A newer version (revision ${theirs}) exists, saved by another writer (external)`);
+  await expect(banner.getByRole('heading')).toContainText(
+    `A newer version (revision ${theirs}) exists, saved by another writer (external)`,
+  );
   await expect(banner).toContainText(theirsSql);
   await expect(page.getByRole('alert').filter({ hasText: 'Someone else changed this pipe first. Nothing was overwritten.' })).toBeVisible();
   await expect(descriptionField(page)).toHaveValue(mine);

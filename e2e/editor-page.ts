@@ -63,7 +63,10 @@ export async function putPipe(kv: KV, key: string, pipe: Omit<StoredPipe, 'name'
 }
 
 /** What the bucket holds for a key now: revision, operation and, for a put, the parsed value. */
-export async function stored(kv: KV, key: string): Promise<{ revision: number; operation: string; value: StoredPipe | undefined; raw: string }> {
+export async function stored(
+  kv: KV,
+  key: string,
+): Promise<{ revision: number; operation: string; value: StoredPipe | undefined; raw: string }> {
   const entry = await kv.get(key);
   if (!entry) return { revision: 0, operation: 'NONE', value: undefined, raw: '' };
   const raw = entry.operation === 'PUT' ? entry.string() : '';
@@ -78,7 +81,9 @@ export async function stored(kv: KV, key: string): Promise<{ revision: number; o
 
 /** Waits until the key's revision in KV is above `after`, and returns what is stored then. */
 export async function storedAfter(kv: KV, key: string, after: number, timeout = 10_000): ReturnType<typeof stored> {
-  await expect.poll(async () => (await stored(kv, key)).revision, { timeout, message: `a write to ${key} after revision ${after}` }).toBeGreaterThan(after);
+  await expect
+    .poll(async () => (await stored(kv, key)).revision, { timeout, message: `a write to ${key} after revision ${after}` })
+    .toBeGreaterThan(after);
   return stored(kv, key);
 }
 

@@ -63,7 +63,10 @@ test('creating a pipe on /pipes/new writes it to KV in WaveHouse shape and opens
   await keepScreenshot(page, testInfo, 'editor-after-create');
 });
 
-test('a clean editor shows each external KV put at once, without reload, naming "external" (latency over 20 puts)', async ({ page, kv }, testInfo) => {
+test('a clean editor shows each external KV put at once, without reload, naming "external" (latency over 20 puts)', async ({
+  page,
+  kv,
+}, testInfo) => {
   const key = uniqueKey('follow_live');
   const sqlOf = (i: number) => `SELECT ${i} AS step FROM events -- ${key} change ${i}`;
   await putPipe(kv, key, { sql: sqlOf(0), description: 'followed live' });
@@ -107,7 +110,10 @@ test('a clean editor shows each external KV put at once, without reload, naming 
   expect(max).toBeLessThan(5_000);
 });
 
-test('a pipe deleted by another writer while open says so, keeps the unsaved text, and Recreate writes it back', async ({ page, kv }, testInfo) => {
+test('a pipe deleted by another writer while open says so, keeps the unsaved text, and Recreate writes it back', async ({
+  page,
+  kv,
+}, testInfo) => {
   const key = uniqueKey('deleted_while_open');
   const sql = `SELECT count() FROM sessions -- ${key}`;
   await putPipe(kv, key, { sql, description: 'before the delete' });

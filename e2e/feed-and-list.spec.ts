@@ -14,7 +14,10 @@ async function openList(page: Page): Promise<void> {
   await expect(page.getByText(/\d+ pipes? · revision \d+/).first()).toBeVisible();
 }
 
-test('an invalid external entry is listed live with an "invalid" badge, and opening it shows the stored raw text', async ({ page, kv }, testInfo) => {
+test('an invalid external entry is listed live with an "invalid" badge, and opening it shows the stored raw text', async ({
+  page,
+  kv,
+}, testInfo) => {
   const badKey = uniqueKey('not_json');
   await openList(page);
 
@@ -74,7 +77,10 @@ test('the list marks external changes live (new, changed, deleted) and search fi
   await expect(freshRow).toHaveCount(0);
 });
 
-test('the feed lists an external put (key, PUT, revision, "external"); Pause counts new changes, Resume shows them', async ({ page, kv }, testInfo) => {
+test('the feed lists an external put (key, PUT, revision, "external"); Pause counts new changes, Resume shows them', async ({
+  page,
+  kv,
+}, testInfo) => {
   const key = uniqueKey('feed');
   await page.goto('/feed');
   await expect(liveBadge(page)).toBeVisible({ timeout: 15_000 });

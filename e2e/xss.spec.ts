@@ -45,7 +45,8 @@ async function putPayloads(kv: { put(key: string, value: string): Promise<number
 async function guard(page: Page): Promise<{ problems: string[]; check: () => Promise<void> }> {
   const problems: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && /content security policy|refused to (execute|load|apply|frame)/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+    if (msg.type() === 'error' && /content security policy|refused to (execute|load|apply|frame)/i.test(msg.text()))
+      problems.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`uncaught: ${err.message}`));
   page.on('request', (req) => {
@@ -55,7 +56,9 @@ async function guard(page: Page): Promise<{ problems: string[]; check: () => Pro
   await page.addInitScript(() => {
     const w = window as unknown as { __violations: string[] };
     w.__violations = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__violations.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'}`),
+    );
   });
   return {
     problems,
@@ -73,7 +76,10 @@ async function guard(page: Page): Promise<{ problems: string[]; check: () => Pro
 
 const live = (page: Page) => page.getByRole('status').and(page.locator('[data-connection="live"]'));
 
-test('the pipe list shows hostile descriptions, SQL and raw values as text, runs none of them, and works under its CSP', async ({ page, kv }) => {
+test('the pipe list shows hostile descriptions, SQL and raw values as text, runs none of them, and works under its CSP', async ({
+  page,
+  kv,
+}) => {
   const { check } = await guard(page);
   const run = uniqueKey('xss_list');
   const keys = await putPayloads(kv, run);
@@ -166,10 +172,13 @@ test.describe('the sign-in page', () => {
     test(`after sign-in, ?next=${JSON.stringify(next)} stays on the console`, async ({ page, baseURL }) => {
       const { check } = await guard(page);
       let leftTheConsole = '';
-      await page.route((url) => url.hostname === 'evil.example', (route) => {
-        leftTheConsole = route.request().url();
-        return route.fulfill({ status: 200, contentType: 'text/html', body: '<p>phish</p>' });
-      });
+      await page.route(
+        (url) => url.hostname === 'evil.example',
+        (route) => {
+          leftTheConsole = route.request().url();
+          return route.fulfill({ status: 200, contentType: 'text/html', body: '<p>phish</p>' });
+        },
+      );
       await page.goto(`/login?next=${encodeURIComponent(next)}`);
       await page.getByLabel('Token').fill(e2eEnv(E2E_ADMIN_TOKEN));
       await page.getByRole('button', { name: 'Sign in' }).click();

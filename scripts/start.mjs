@@ -157,13 +157,20 @@ async function startEmbeddedNats(bin) {
 /** @param {string} host  @param {number} port  @param {NodeJS.ProcessEnv} env */
 function startConsoleServer(host, port, env) {
   // process.execPath + the script, not npx: the PID we hold is the server's own.
-  consoleServer = spawn(process.execPath, [join(repoRoot, 'server.mjs'), '-H', host, '-p', String(port)], { cwd: repoRoot, env, stdio: 'inherit' });
+  consoleServer = spawn(process.execPath, [join(repoRoot, 'server.mjs'), '-H', host, '-p', String(port)], {
+    cwd: repoRoot,
+    env,
+    stdio: 'inherit',
+  });
   const child = consoleServer;
   serverExited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   child.once('error', (err) => void shutdown(1, `✖ cannot run server.mjs: ${err.message}`));
   void serverExited.then(async ({ code, signal }) => {
     await sleep(SIGNAL_RACE_MS);
-    void shutdown(code ?? 128 + (signal ? constants.signals[signal] : 0), `✖ The console server exited (${signal ?? `exit code ${code}`}); stopping.`);
+    void shutdown(
+      code ?? 128 + (signal ? constants.signals[signal] : 0),
+      `✖ The console server exited (${signal ?? `exit code ${code}`}); stopping.`,
+    );
   });
 }
 
@@ -199,7 +206,9 @@ async function main() {
   if (stopping) return;
   const url = baseUrl(host, port);
   const hint = signInHint({ baseUrl: url, repoRoot, env });
-  console.log(['', `Pipes Console is running at ${url}`, `  ${natsLine}`, ...(hint ? [`  ${hint}`] : []), '  Press Ctrl-C to stop.', ''].join('\n'));
+  console.log(
+    ['', `Pipes Console is running at ${url}`, `  ${natsLine}`, ...(hint ? [`  ${hint}`] : []), '  Press Ctrl-C to stop.', ''].join('\n'),
+  );
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void shutdown(0, `\n${signal}: stopping Pipes Console…`));

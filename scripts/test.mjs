@@ -23,9 +23,21 @@ const tsc = bin('typescript/bin/tsc');
  */
 const STAGES = [
   // ESLint, then Prettier: an unformatted file fails the stage (`npm run format` fixes it).
-  { name: 'lint', runs: [[bin('eslint/bin/eslint.js'), '.'], [bin('prettier/bin/prettier.cjs'), '--check', '.']] },
+  {
+    name: 'lint',
+    runs: [
+      [bin('eslint/bin/eslint.js'), '.'],
+      [bin('prettier/bin/prettier.cjs'), '--check', '.'],
+    ],
+  },
   // The app's TypeScript, then the plain-JS scripts (and lib/'s .mjs) checked from their JSDoc.
-  { name: 'typecheck', runs: [[tsc, '--noEmit'], [tsc, '-p', 'scripts']] },
+  {
+    name: 'typecheck',
+    runs: [
+      [tsc, '--noEmit'],
+      [tsc, '-p', 'scripts'],
+    ],
+  },
   { name: 'unit', runs: [[vitest, 'run', '--project', 'unit']] },
   { name: 'build' }, // next build when stale: integration and e2e tests run the production server
   { name: 'integration', runs: [[vitest, 'run', '--project', 'integration']], needs: ['nats-server'] },
@@ -54,7 +66,10 @@ function selectedStages(argv) {
     process.exit(0);
   }
   if (parsed.values.only === undefined) return STAGES;
-  const wanted = parsed.values.only.split(',').map((name) => name.trim()).filter(Boolean);
+  const wanted = parsed.values.only
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = wanted.filter((name) => !STAGE_NAMES.includes(name));
   if (unknown.length > 0 || wanted.length === 0) {
     const what = unknown.length > 0 ? `unknown stage ${unknown.map((n) => `"${n}"`).join(', ')}` : 'no stage given';
@@ -118,7 +133,16 @@ function printSummary(results) {
   });
   const passed = results.filter((r) => r.status === 'passed').length;
   const failed = results.filter((r) => r.status === 'failed').length;
-  console.log(['', '─'.repeat(40), `  ${'stage'.padEnd(width)}  ${'result'.padEnd(7)}${'time'.padStart(8)}`, ...lines, '─'.repeat(40), `${passed} passed, ${failed} failed`].join('\n'));
+  console.log(
+    [
+      '',
+      '─'.repeat(40),
+      `  ${'stage'.padEnd(width)}  ${'result'.padEnd(7)}${'time'.padStart(8)}`,
+      ...lines,
+      '─'.repeat(40),
+      `${passed} passed, ${failed} failed`,
+    ].join('\n'),
+  );
   return failed;
 }
 

@@ -24,7 +24,11 @@ function safeNext(next: string | undefined): string {
 /** POST /api/session; resolves to an error message, or undefined once signed in. */
 async function requestSession(token: string): Promise<string | undefined> {
   try {
-    const res = await fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+    const res = await fetch('/api/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
     if (res.ok) return undefined;
     const body = await res.json().catch(() => ({}));
     return body.error ?? `Sign-in failed (HTTP ${res.status}).`;

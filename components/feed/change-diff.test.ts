@@ -24,7 +24,11 @@ test('a put against the value it replaced, computed once', () => {
 test('a creation adds every field; a delete removes them', () => {
   const created = changeDiff({ change: entry(1, 'SELECT 1'), previous: undefined, receivedAt: 0 });
   expect(created.every((c) => c.kind === 'added')).toBe(true);
-  const deleted = changeDiff({ change: { key: 'p', revision: 2, updated: '', operation: 'DEL' }, previous: entry(1, 'SELECT 1'), receivedAt: 0 });
+  const deleted = changeDiff({
+    change: { key: 'p', revision: 2, updated: '', operation: 'DEL' },
+    previous: entry(1, 'SELECT 1'),
+    receivedAt: 0,
+  });
   expect(deleted.map((c) => [c.field, c.kind])).toEqual([
     ['name', 'removed'],
     ['sql', 'removed'],
@@ -42,7 +46,17 @@ test('changeSummary says what happened in a few words', () => {
   expect(summary({ change: entry(1, 'SELECT 1'), previous: undefined, receivedAt: 0 })).toBe('created');
   expect(summary({ change: entry(2, 'SELECT 2'), previous: entry(1, 'SELECT 1'), receivedAt: 0 })).toBe('sql');
   expect(summary({ change: entry(2, 'SELECT 1'), previous: entry(1, 'SELECT 1'), receivedAt: 0 })).toBe('written again, no field changed');
-  expect(summary({ change: { key: 'p', revision: 3, updated: '', operation: 'PURGE' }, previous: entry(2, 'SELECT 1'), receivedAt: 0 })).toBe('purged, history removed');
-  const invalid: Entry = { key: 'p', revision: 4, updated: '', operation: 'PUT', value: null, raw: '{', invalid: { message: 'invalid JSON' } };
+  expect(
+    summary({ change: { key: 'p', revision: 3, updated: '', operation: 'PURGE' }, previous: entry(2, 'SELECT 1'), receivedAt: 0 }),
+  ).toBe('purged, history removed');
+  const invalid: Entry = {
+    key: 'p',
+    revision: 4,
+    updated: '',
+    operation: 'PUT',
+    value: null,
+    raw: '{',
+    invalid: { message: 'invalid JSON' },
+  };
   expect(summary({ change: invalid, previous: undefined, receivedAt: 0 })).toBe('invalid: invalid JSON');
 });

@@ -5,7 +5,10 @@ import { allOperations, arrivedSince, filterFeed, isFiltering, newChangesLabel, 
 
 function received(key: string, revision: number, operation: Change['operation'] = 'PUT'): ReceivedChange {
   const updated = '2026-01-01T00:00:00Z';
-  const change: Change = operation === 'PUT' ? { key, revision, updated, operation, value: { name: key, sql: 'SELECT 1' } } : { key, revision, updated, operation };
+  const change: Change =
+    operation === 'PUT'
+      ? { key, revision, updated, operation, value: { name: key, sql: 'SELECT 1' } }
+      : { key, revision, updated, operation };
   return { change, previous: undefined, receivedAt: revision };
 }
 

@@ -33,7 +33,10 @@ export function toggleOperation(operations: ReadonlySet<Operation>, op: Operatio
  * `recent` is newest first and reuses its items, so they are the ones before `head`.
  * `overflow` when `head` has been pushed out of the bounded list: at least this many.
  */
-export function arrivedSince(recent: readonly ReceivedChange[], head: ReceivedChange | undefined): { items: readonly ReceivedChange[]; overflow: boolean } {
+export function arrivedSince(
+  recent: readonly ReceivedChange[],
+  head: ReceivedChange | undefined,
+): { items: readonly ReceivedChange[]; overflow: boolean } {
   if (head === undefined) return { items: recent, overflow: false };
   const at = recent.indexOf(head);
   return at === -1 ? { items: recent, overflow: true } : { items: recent.slice(0, at), overflow: false };

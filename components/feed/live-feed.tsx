@@ -45,7 +45,11 @@ export function LiveFeed() {
         {rows.length !== shown.length && rows.length > 0 && ` ${rows.length} of ${shown.length} match the filter.`}
       </p>
       {rows.length === 0 ? (
-        shown.length > 0 ? <NoMatch onClear={() => setFilter(noFilter)} /> : <Waiting />
+        shown.length > 0 ? (
+          <NoMatch onClear={() => setFilter(noFilter)} />
+        ) : (
+          <Waiting />
+        )
       ) : (
         <ol aria-label="Changes" className={`rounded-md border border-zinc-200 sm:grid sm:gap-x-3 dark:border-zinc-800 ${COLUMNS}`}>
           {rows.slice(0, limit).map((item) => (

@@ -20,9 +20,23 @@ export function ConnectionBadge() {
   const jetstream = useLive((s) => s.jetstream);
   const lastChangeAt = useLive((s) => s.lastChangeAt);
   const now = useNow(1_000);
-  const look = LOOK[connection !== 'live' ? connection : nats && nats !== 'connected' ? 'nats-down' : jetstream === 'unavailable' ? 'jetstream-down' : connection];
+  const look =
+    LOOK[
+      connection !== 'live'
+        ? connection
+        : nats && nats !== 'connected'
+          ? 'nats-down'
+          : jetstream === 'unavailable'
+            ? 'jetstream-down'
+            : connection
+    ];
   return (
-    <span role="status" aria-live="polite" data-connection={connection} className="inline-flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400">
+    <span
+      role="status"
+      aria-live="polite"
+      data-connection={connection}
+      className="inline-flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-400"
+    >
       <span aria-hidden className={`size-2 rounded-full ${look.dot}`} />
       <span>{look.label}</span>
       {lastChangeAt !== undefined && now !== undefined && <span className="text-zinc-400">· last change {ago(now - lastChangeAt)}</span>}

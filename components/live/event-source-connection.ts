@@ -46,8 +46,10 @@ export class EventSourceConnection {
       source.close();
       void fetch('/api/session').then(
         (res) => {
+          if (res.status !== 401) return;
+          const next = encodeURIComponent(window.location.pathname + window.location.search);
           // eslint-disable-next-line @next/next/no-location-assign-relative-destination -- a full load: the session is gone
-          if (res.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+          window.location.assign(`/login?next=${next}`);
         },
         () => undefined,
       );

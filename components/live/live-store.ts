@@ -75,7 +75,8 @@ export class LiveStore implements TabShareHost {
     else {
       const { snapshot, nats, jetstream } = message;
       if (snapshot && !this.state.synced) this.enqueue({ event: 'snapshot', id: snapshot.revision, data: snapshot });
-      if (nats && jetstream) this.enqueue({ event: 'status', data: { nats, jetstream, ready: snapshot !== undefined, revision: snapshot?.revision ?? 0 } });
+      if (nats && jetstream)
+        this.enqueue({ event: 'status', data: { nats, jetstream, ready: snapshot !== undefined, revision: snapshot?.revision ?? 0 } });
       this.setConnection(message.connection);
     }
   }
@@ -87,7 +88,13 @@ export class LiveStore implements TabShareHost {
   stateFor(withSnapshot: boolean): SharedState {
     this.flush();
     const { synced, revision, pipes, nats, jetstream, connection } = this.state;
-    return { type: 'state', snapshot: withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined, nats, jetstream, connection };
+    return {
+      type: 'state',
+      snapshot: withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined,
+      nats,
+      jetstream,
+      connection,
+    };
   }
 
   private enqueue(event: LiveEvent): void {

@@ -2,7 +2,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LiveEvent } from '@/lib/live/protocol';
 import { initialLiveState, liveReducer, type LiveState } from '@/lib/live/reducer';
 import type { Entry } from '@/lib/pipes/entry';
-import { LIVE_SHARE_NAME, TabShare, tabChannelName, type ChannelPort, type LockPort, type Relay, type SharedState, type TabShareHost } from './tab-share';
+import {
+  LIVE_SHARE_NAME,
+  TabShare,
+  tabChannelName,
+  type ChannelPort,
+  type LockPort,
+  type Relay,
+  type SharedState,
+  type TabShareHost,
+} from './tab-share';
 
 // A browser in miniature: one lock manager and one channel bus for all tabs, a server the leading
 // tab connects to, and tabs that can hang (run no code, their messages wait) or close (the
@@ -40,7 +49,12 @@ class TabLoop {
 
 const abortError = () => new DOMException('aborted', 'AbortError');
 
-type LockRequest = { loop: TabLoop; callback: () => Promise<void> | undefined; resolve(value: unknown): void; reject(error: unknown): void };
+type LockRequest = {
+  loop: TabLoop;
+  callback: () => Promise<void> | undefined;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+};
 
 /** Exclusive Web Locks as navigator.locks grants them: first come first served; `steal` preempts. */
 class FakeLockManager {
@@ -79,7 +93,10 @@ class FakeLockManager {
 
   closeTab(loop: TabLoop): void {
     for (const [name, queue] of this.queues) {
-      this.queues.set(name, queue.filter((request) => request.loop !== loop));
+      this.queues.set(
+        name,
+        queue.filter((request) => request.loop !== loop),
+      );
       if (this.held.get(name)?.loop === loop) {
         this.held.delete(name);
         this.grant(name);
@@ -282,7 +299,13 @@ class Tab implements TabShareHost {
 
   stateFor(withSnapshot: boolean): SharedState {
     const { synced, revision, pipes, nats, jetstream, connection } = this.state;
-    return { type: 'state', snapshot: withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined, nats, jetstream, connection };
+    return {
+      type: 'state',
+      snapshot: withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined,
+      nats,
+      jetstream,
+      connection,
+    };
   }
 
   private apply(event: LiveEvent): void {

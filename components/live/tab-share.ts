@@ -151,7 +151,8 @@ export class TabShare {
         return;
       }
       case 'leader':
-        if (this.leading) this.stepDown(); // this tab's lock was stolen
+        if (this.leading)
+          this.stepDown(); // this tab's lock was stolen
         else this.greet(); // checks the new leader answers, and gets a snapshot if this tab has none
         return;
       case 'event':

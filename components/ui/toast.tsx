@@ -28,7 +28,11 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div aria-live="polite" className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2">
         {toasts.map((t) => (
-          <div key={t.id} role={t.tone === 'error' ? 'alert' : 'status'} className={`pointer-events-auto rounded-md border px-3 py-2 text-sm shadow-lg ${TONES[t.tone]}`}>
+          <div
+            key={t.id}
+            role={t.tone === 'error' ? 'alert' : 'status'}
+            className={`pointer-events-auto rounded-md border px-3 py-2 text-sm shadow-lg ${TONES[t.tone]}`}
+          >
             {t.text}
           </div>
         ))}

@@ -11,7 +11,8 @@ const entry = (key: string, revision: number, sql = 'SELECT 1'): Entry => ({
   value: { name: key, sql },
 });
 /** Applies events one batch each, as if every event arrived in a frame of its own. */
-const apply = (state: LiveState, ...events: LiveEvent[]) => events.reduce((s, event) => liveReducer(s, { type: 'events', events: [event], at: 1000 }), state);
+const apply = (state: LiveState, ...events: LiveEvent[]) =>
+  events.reduce((s, event) => liveReducer(s, { type: 'events', events: [event], at: 1000 }), state);
 const applyBatch = (state: LiveState, ...events: LiveEvent[]) => liveReducer(state, { type: 'events', events, at: 1000 });
 const snapshot = (revision: number, ...pipes: Entry[]): LiveEvent => ({ event: 'snapshot', id: revision, data: { revision, pipes } });
 
@@ -92,7 +93,11 @@ describe('liveReducer', () => {
 
   it('a batch with a snapshot in the middle starts afresh from it', () => {
     const start = apply(initialLiveState, snapshot(10, entry('a', 1)));
-    const s = applyBatch(start, { event: 'put', id: 11, data: entry('b', 11) }, snapshot(3, entry('fresh', 3)), { event: 'put', id: 4, data: entry('c', 4) });
+    const s = applyBatch(start, { event: 'put', id: 11, data: entry('b', 11) }, snapshot(3, entry('fresh', 3)), {
+      event: 'put',
+      id: 4,
+      data: entry('c', 4),
+    });
     expect(s.revision).toBe(4);
     expect([...s.pipes.keys()].sort()).toEqual(['c', 'fresh']);
     expect(start.pipes.size).toBe(1);
@@ -105,7 +110,11 @@ describe('liveReducer', () => {
   });
 
   it('keeps only the newest of a batch larger than the recent list', () => {
-    const events: LiveEvent[] = Array.from({ length: RECENT_LIMIT + 7 }, (_, i) => ({ event: 'put', id: i + 1, data: entry(`k${i + 1}`, i + 1) }));
+    const events: LiveEvent[] = Array.from({ length: RECENT_LIMIT + 7 }, (_, i) => ({
+      event: 'put',
+      id: i + 1,
+      data: entry(`k${i + 1}`, i + 1),
+    }));
     const s = applyBatch(apply(initialLiveState, snapshot(0)), ...events);
     expect(s.recent).toHaveLength(RECENT_LIMIT);
     expect(s.recent[0]!.change.revision).toBe(RECENT_LIMIT + 7);

@@ -83,4 +83,3 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
   if (received.length === 0) return next;
   return { ...next, recent: [...received.slice(-RECENT_LIMIT).reverse(), ...next.recent].slice(0, RECENT_LIMIT) };
 }
-

@@ -16,7 +16,8 @@ function splits(text: string): string[][] {
 
 describe('SSE framing', () => {
   it('round-trips encoded events through the parser, split at every possible byte', () => {
-    const text = encodeRetry(1000) + encodeEvent('put', '{"a":1}', 7) + encodeComment('ping') + encodeEvent('status', '{"nats":"connected"}');
+    const text =
+      encodeRetry(1000) + encodeEvent('put', '{"a":1}', 7) + encodeComment('ping') + encodeEvent('status', '{"nats":"connected"}');
     for (const chunks of splits(text)) {
       expect(parse(chunks)).toEqual({
         events: [
@@ -37,7 +38,21 @@ describe('SSE framing', () => {
     ['CRLF', '\r\n'],
     ['CR', '\r'],
   ])('a stream with %s line ends', (_name, eol) => {
-    const lines = ['retry: 1000', '', 'id: 7', 'event: put', 'data: {"a":1}', '', ': ping', 'data: first', 'data:second', '', 'event: status', 'data: {}', ''];
+    const lines = [
+      'retry: 1000',
+      '',
+      'id: 7',
+      'event: put',
+      'data: {"a":1}',
+      '',
+      ': ping',
+      'data: first',
+      'data:second',
+      '',
+      'event: status',
+      'data: {}',
+      '',
+    ];
     const text = lines.map((line) => line + eol).join('');
     const expected = {
       events: [

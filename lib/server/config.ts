@@ -48,7 +48,10 @@ const ConfigSchema = z.object({
   NATS_TOKEN: optionalText,
   // KV bucket names: letters, digits, '-' and '_' (nats.js validateBucket).
   PIPES_BUCKET: optionalText.pipe(
-    z.string().regex(/^[-\w]+$/, 'must contain only letters, digits, "-" and "_"').default(DEFAULT_BUCKET),
+    z
+      .string()
+      .regex(/^[-\w]+$/, 'must contain only letters, digits, "-" and "_"')
+      .default(DEFAULT_BUCKET),
   ),
   PIPES_HISTORY: intIn(1, 64, 3),
   PIPES_DIR: optionalText,

@@ -31,7 +31,10 @@ export class ConsoleError extends Error {
 /** 400: the request is malformed; `issues` point at the fields. */
 export class BadRequestError extends ConsoleError {
   static override readonly kind = 'BadRequestError';
-  constructor(message: string, readonly issues: FieldIssue[] = []) {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
     super(message);
   }
 }
@@ -49,7 +52,10 @@ export class PreconditionRequiredError extends ConsoleError {
 /** 412: the key is not at the revision the writer started from. */
 export class PreconditionFailedError extends ConsoleError {
   static override readonly kind = 'PreconditionFailedError';
-  constructor(message: string, readonly current: Entry | null) {
+  constructor(
+    message: string,
+    readonly current: Entry | null,
+  ) {
     super(message);
   }
 }

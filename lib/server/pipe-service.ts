@@ -90,7 +90,12 @@ export async function deletePipe(key: string, precondition: Precondition | undef
     // As for PUT: answer once the cache has applied the delete marker (read-your-writes), and
     // keep the actor label until the watch has seen it. The marker's revision is not returned
     // by the client; the stream's last revision right after the delete is at least that.
-    await hub.caughtUp(await bucket.info().then((info) => info.lastRevision, () => 0));
+    await hub.caughtUp(
+      await bucket.info().then(
+        (info) => info.lastRevision,
+        () => 0,
+      ),
+    );
   } catch (err) {
     throw await explainWriteError(err, key);
   } finally {
@@ -111,10 +116,7 @@ async function explainWriteError(err: unknown, key: string): Promise<unknown> {
   if (err instanceof RevisionMismatchError) {
     const bucket = await getSupervisor().writableBucket();
     const current = await bucket.get(key).catch(() => getHub().get(key) ?? null);
-    return new PreconditionFailedError(
-      current ? `"${key}" is at revision ${current.revision}` : `"${key}" does not exist`,
-      current,
-    );
+    return new PreconditionFailedError(current ? `"${key}" is at revision ${current.revision}` : `"${key}" does not exist`, current);
   }
   if (err instanceof ValueTooLargeError) return new PayloadTooLargeError(err.message);
   return err;

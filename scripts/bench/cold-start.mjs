@@ -63,9 +63,13 @@ async function rawWatch(servers, expected, { decode }) {
  */
 async function rawWatchProcess(servers, expected) {
   const t0 = performance.now();
-  const { stdout } = await promisify(execFile)(process.execPath, [join(import.meta.dirname, 'lib/raw-watch-process.mjs'), servers, BUCKET], {
-    timeout: 60_000,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(import.meta.dirname, 'lib/raw-watch-process.mjs'), servers, BUCKET],
+    {
+      timeout: 60_000,
+    },
+  );
   const totalMs = performance.now() - t0;
   const { count, readyMs } = JSON.parse(stdout);
   if (count !== expected) throw new Error(`the raw watch process saw ${count} entries, expected ${expected}`);
@@ -131,7 +135,8 @@ function anomalies(series) {
       if (run.slowConsumers > 0) reasons.push(`nats-server cut ${run.slowConsumers} slow consumer(s)`);
       const warnings = run.serverLog.filter((l) => / (warn|error) /.test(l.text));
       if (warnings.length) reasons.push(`${warnings.length} warning/error line(s) in the server log`);
-      if (reasons.length) found.push({ series: name, run: i + 1, listMs: run.listMs, reasons, answers: run.answers, serverLog: run.serverLog });
+      if (reasons.length)
+        found.push({ series: name, run: i + 1, listMs: run.listMs, reasons, answers: run.answers, serverLog: run.serverLog });
     });
   }
   return found;
@@ -217,7 +222,21 @@ export async function coldStart({ pipes: pipeCount, runs, log }) {
  *   decodedRuns: Awaited<ReturnType<typeof rawWatch>>[], processRuns: Awaited<ReturnType<typeof rawWatchProcess>>[],
  *   fullRuns: ConsoleRun[], emptyRuns: ConsoleRun[] }} run
  */
-function summariseRuns({ runClock, pipeCount, runs, valueBytes, keyBytes, seedMs, app, warmUp, rawRuns, decodedRuns, processRuns, fullRuns, emptyRuns }) {
+function summariseRuns({
+  runClock,
+  pipeCount,
+  runs,
+  valueBytes,
+  keyBytes,
+  seedMs,
+  app,
+  warmUp,
+  rawRuns,
+  decodedRuns,
+  processRuns,
+  fullRuns,
+  emptyRuns,
+}) {
   const raw = pick(rawRuns, 'totalMs');
   const decoded = pick(decodedRuns, 'totalMs');
   const list = pick(fullRuns, 'listMs');
@@ -229,7 +248,12 @@ function summariseRuns({ runClock, pipeCount, runs, valueBytes, keyBytes, seedMs
   return {
     benchmark: 'cold-start',
     startedAt: runClock.startedAt,
-    machine: { node: process.version, cpus: availableParallelism(), loadavg1Before: runClock.loadavgBefore[0], loadavg1After: runClock.end().loadavgAfter[0] },
+    machine: {
+      node: process.version,
+      cpus: availableParallelism(),
+      loadavg1Before: runClock.loadavgBefore[0],
+      loadavg1After: runClock.end().loadavgAfter[0],
+    },
     setup: {
       pipes: pipeCount,
       runs,
@@ -319,7 +343,11 @@ function report(r) {
     '',
     memory,
     ...(r.anomalies.length
-      ? ['', `anomalies (details in the JSON: answers, server log):`, ...r.anomalies.map((a) => `  ${a.series} run ${a.run} (${ms(a.listMs)}): ${a.reasons.join('; ')}`)]
+      ? [
+          '',
+          `anomalies (details in the JSON: answers, server log):`,
+          ...r.anomalies.map((a) => `  ${a.series} run ${a.run} (${ms(a.listMs)}): ${a.reasons.join('; ')}`),
+        ]
       : []),
   ].join('\n');
 }

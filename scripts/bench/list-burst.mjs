@@ -33,7 +33,8 @@ import { launchChromium, openTabs, roles, seedBucket, setupChecks, signedInConte
  *   WARMUP_BURSTS not counted)
  */
 export async function listBurst({ pipes: pipeCount, puts, runs, log }) {
-  if (puts < 2 || puts - 1 > pipeCount) throw new ScriptError(`--puts must be 2…${pipeCount + 1} (distinct keys plus the marker), got ${puts}`);
+  if (puts < 2 || puts - 1 > pipeCount)
+    throw new ScriptError(`--puts must be 2…${pipeCount + 1} (distinct keys plus the marker), got ${puts}`);
   const runClock = startRun();
   const env = await openBenchEnvironment();
   const { app, nats, writer, dataDir } = env;
@@ -74,7 +75,9 @@ export async function listBurst({ pipes: pipeCount, puts, runs, log }) {
     const traceFile = process.env.BENCH_CHROMIUM_TRACE;
     const bursts = [];
     for (let n = 0; n < WARMUP_BURSTS + runs + (traceFile ? 1 : 0); n++) {
-      bursts.push(await browserBurst({ n, runs, puts, pipes, kv, tabs, watcher, browser, browserCdp, consolePid: server.pid, traceFile, log }));
+      bursts.push(
+        await browserBurst({ n, runs, puts, pipes, kv, tabs, watcher, browser, browserCdp, consolePid: server.pid, traceFile, log }),
+      );
     }
     const rolesAfter = await roles(tabs, server);
     const heapAfterBursts = { leader: await heapMiB(leader.cdp), follower: await heapMiB(follower.cdp) };
@@ -88,7 +91,13 @@ export async function listBurst({ pipes: pipeCount, puts, runs, log }) {
     const { results, report } = summariseRun({
       startedAt: runClock.startedAt,
       durationMs,
-      machine: { node: process.version, cpus: availableParallelism(), chromium: browserVersion, loadavgBefore: runClock.loadavgBefore, loadavgAfter },
+      machine: {
+        node: process.version,
+        cpus: availableParallelism(),
+        chromium: browserVersion,
+        loadavgBefore: runClock.loadavgBefore,
+        loadavgAfter,
+      },
       pipes: pipeCount,
       puts,
       runs,

@@ -72,7 +72,10 @@ async function main() {
   // Only the options given on the command line override a benchmark's defaults.
   const overrides = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   // Stop whatever a benchmark started when told to stop, then exit as a shell would report it.
-  for (const [signal, code] of /** @type {const} */ ([['SIGINT', 130], ['SIGTERM', 143]])) {
+  for (const [signal, code] of /** @type {const} */ ([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ])) {
     process.once(signal, () => void cleanupAll().finally(() => process.exit(code)));
   }
   const outDir = join(repoRoot, 'bench-results');

@@ -44,7 +44,6 @@ const OPEN_CONCURRENCY = 50;
 const GOAL_RATIO_1_CLIENT = 2; // console p50 ≤ 2× the raw floor p50
 const GOAL_LAST_CLIENT_P99_MS = 50;
 
-
 /** @typedef {import('@nats-io/kv').KV} KV */
 /** @typedef {(line: string) => void} Log */
 /** @typedef {{ url: string, adminToken: string, pid: number }} Server what a series needs of the console under test */
@@ -215,7 +214,9 @@ async function oneClient({ server, kv, nextValue, count, log }) {
   try {
     /** @type {NodeJS.Timeout | undefined} */
     let timer;
-    const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no snapshot on /api/events within 30 s')), 30_000)));
+    const timeout = new Promise(
+      (_, reject) => (timer = setTimeout(() => reject(new Error('no snapshot on /api/events within 30 s')), 30_000)),
+    );
     await Promise.race([snapshot, timeout]).finally(() => clearTimeout(timer));
     const cpuBefore = cpuMsOf(server.pid);
     const series = await putSeries({ kv, nextValue, count, warmup: WARMUP_PUTS, arrivals, log, label: '1 client' });
@@ -239,10 +240,14 @@ async function oneClient({ server, kv, nextValue, count, log }) {
  */
 export async function fanOut({ server, kv, nextValue, clients, count, log }) {
   const arrivals = new Arrivals();
-  const child = fork(join(import.meta.dirname, 'lib/sse-fanout-process.mjs'), [`${server.url}/api/events`, String(clients), String(OPEN_CONCURRENCY)], {
-    env: { ...process.env, BENCH_SSE_TOKEN: server.adminToken },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    join(import.meta.dirname, 'lib/sse-fanout-process.mjs'),
+    [`${server.url}/api/events`, String(clients), String(OPEN_CONCURRENCY)],
+    {
+      env: { ...process.env, BENCH_SSE_TOKEN: server.adminToken },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const stop = () => stopChild(child, exited);
   const unregister = onCleanup(stop);
@@ -307,13 +312,24 @@ export async function fanOut({ server, kv, nextValue, clients, count, log }) {
 
     const perPut = series.samples.map(({ revision, t0, value }) => {
       const times = /** @type {number[]} */ (value.times).map((t) => t - t0).sort((a, b) => a - b);
-      return { revision, first: times[0], median: summarize(times).median, last: times[times.length - 1], clientHandlerMs: /** @type {number} */ (value.handlerMs) };
+      return {
+        revision,
+        first: times[0],
+        median: summarize(times).median,
+        last: times[times.length - 1],
+        clientHandlerMs: /** @type {number} */ (value.handlerMs),
+      };
     });
     return {
       clients,
       perPut,
       missing: series.missing,
-      open: { openMs: ready.openMs, allSnapshotsMs: ready.allSnapshotsMs, snapshotRevisions: ready.snapshotRevisions, consoleCpuMs: consoleCpuOpenMs },
+      open: {
+        openMs: ready.openMs,
+        allSnapshotsMs: ready.allSnapshotsMs,
+        snapshotRevisions: ready.snapshotRevisions,
+        consoleCpuMs: consoleCpuOpenMs,
+      },
       consoleWithClients: { ...memory, sockets },
       consoleCpuMsPerPut: consoleCpuMs / (count + WARMUP_PUTS),
       clock,
@@ -368,7 +384,20 @@ export async function sseLatency({ pipes: pipeCount, puts, clients, fanoutPuts =
     const viaRoute = await fanOut({ server, kv, nextValue, clients, count: fanoutPuts, log });
     serverWarnings.push(...server.linesMatching(/ (warn|error) /i));
 
-    const results = summariseSeries({ runClock, pipeCount, valueBytes, puts, fanoutPuts, clients, app, raw, one, fan, viaRoute, serverWarnings });
+    const results = summariseSeries({
+      runClock,
+      pipeCount,
+      valueBytes,
+      puts,
+      fanoutPuts,
+      clients,
+      app,
+      raw,
+      one,
+      fan,
+      viaRoute,
+      serverWarnings,
+    });
     return { name: 'sse-latency', results: rounded(results, 3), report: report(results) };
   } finally {
     await server?.stop();
@@ -440,7 +469,12 @@ function summariseSeries({ runClock, pipeCount, valueBytes, puts, fanoutPuts, cl
       ratioLastP50ToRaw: lastS.median / rawS.median,
       meetsGoal: lastS.p99 <= GOAL_LAST_CLIENT_P99_MS,
       everyClientGotEveryPut: everyPutEverywhere(fan),
-      deliveries: { expected: clients * (fanoutPuts + WARMUP_PUTS), perClient: c.putsPerClient, incomplete: c.incomplete, missing: fan.missing },
+      deliveries: {
+        expected: clients * (fanoutPuts + WARMUP_PUTS),
+        perClient: c.putsPerClient,
+        incomplete: c.incomplete,
+        missing: fan.missing,
+      },
       checks: {
         orderErrors: c.orderErrors,
         lateSnapshots: c.lateSnapshots,

@@ -7,8 +7,14 @@ import { run } from './run.mjs';
 
 const INPUT_DIRS = ['app', 'components', 'lib', 'public'];
 const INPUT_FILES = [
-  'next.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'postcss.config.mjs',
-  'instrumentation.ts', 'proxy.ts', 'middleware.ts', // Next 16 names it proxy.ts; either may appear
+  'next.config.mjs',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'postcss.config.mjs',
+  'instrumentation.ts',
+  'proxy.ts',
+  'middleware.ts', // Next 16 names it proxy.ts; either may appear
 ];
 const IGNORED = /\.test\.tsx?$/; // unit tests live beside their source but are not in the bundle
 

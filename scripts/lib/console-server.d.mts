@@ -34,4 +34,7 @@ export type ConsoleServer = {
 
 export function spawnConsole(natsUrl: string, options?: ConsoleOptions): Promise<ConsoleServer>;
 
-export function startConsole(natsUrl: string, options?: ConsoleOptions & { waitHealthy?: boolean; timeoutMs?: number }): Promise<ConsoleServer>;
+export function startConsole(
+  natsUrl: string,
+  options?: ConsoleOptions & { waitHealthy?: boolean; timeoutMs?: number },
+): Promise<ConsoleServer>;

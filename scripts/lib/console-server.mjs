@@ -19,13 +19,22 @@ const HOST = '127.0.0.1';
  */
 export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeArgs = [], server = 'server.mjs', hostGiven = true } = {}) {
   const port = await freePort(HOST);
-  const entry = server === 'server.mjs' ? [join(appDir, 'server.mjs')] : [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', appDir];
+  const entry =
+    server === 'server.mjs' ? [join(appDir, 'server.mjs')] : [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', appDir];
   const spawnedAt = performance.now();
   const { HOST: _inherited, ...inheritedEnv } = process.env;
   const child = spawn(process.execPath, [...nodeArgs, ...entry, ...(hostGiven ? ['-H', HOST] : []), '-p', String(port)], {
     cwd: appDir,
     // PIPES_DIR empty: no .sql bootstrap, the bucket holds exactly what the caller put.
-    env: { ...inheritedEnv, NODE_ENV: 'production', NATS_URL: natsUrl, PIPES_DIR: '', ...(hostGiven ? { HOST } : {}), PORT: String(port), ...env },
+    env: {
+      ...inheritedEnv,
+      NODE_ENV: 'production',
+      NATS_URL: natsUrl,
+      PIPES_DIR: '',
+      ...(hostGiven ? { HOST } : {}),
+      PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   /** @type {{ at: number, text: string }[]} */
@@ -79,7 +88,9 @@ export async function startConsole(natsUrl, { waitHealthy = true, timeoutMs = 30
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const why = server.exited() ? 'the console exited' : `not ${waitHealthy ? 'healthy' : 'answering'} within ${timeoutMs} ms (last: ${last})`;
+  const why = server.exited()
+    ? 'the console exited'
+    : `not ${waitHealthy ? 'healthy' : 'answering'} within ${timeoutMs} ms (last: ${last})`;
   await server.stop();
   throw new Error(`console at ${server.url}: ${why}\n--- console output ---\n${server.output()}`);
 }

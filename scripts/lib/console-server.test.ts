@@ -63,7 +63,9 @@ describe('startConsole', () => {
 
   it('fails at once, with its output, when the server exits', async () => {
     const at = performance.now();
-    await expect(startConsole('nats://x', { appDir, env: { FAKE_EXIT: '1' } })).rejects.toThrow(/the console exited\n--- console output ---\nfake: giving up/);
+    await expect(startConsole('nats://x', { appDir, env: { FAKE_EXIT: '1' } })).rejects.toThrow(
+      /the console exited\n--- console output ---\nfake: giving up/,
+    );
     expect(performance.now() - at).toBeLessThan(5_000);
   });
 });

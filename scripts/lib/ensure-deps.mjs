@@ -18,7 +18,9 @@ function mtimeMs(path) {
 export function installReason(root = repoRoot) {
   const installed = mtimeMs(join(root, 'node_modules', '.package-lock.json'));
   if (installed === null) {
-    return existsSync(join(root, 'node_modules')) ? 'node_modules is incomplete (no node_modules/.package-lock.json)' : 'node_modules is missing';
+    return existsSync(join(root, 'node_modules'))
+      ? 'node_modules is incomplete (no node_modules/.package-lock.json)'
+      : 'node_modules is missing';
   }
   for (const file of ['package-lock.json', 'package.json']) {
     if ((mtimeMs(join(root, file)) ?? 0) > installed) return `${file} changed since the last install`;

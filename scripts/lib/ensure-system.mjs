@@ -64,7 +64,9 @@ export async function ensureCommand(cmd, aptPackage) {
   const hint = INSTALL_HINTS[cmd] ?? `install the ${aptPackage} package`;
   const canApt = existsSync('/etc/debian_version') && process.getuid?.() === 0;
   if (!canApt) {
-    throw new MissingCommandError(`${cmd} is required but was not found on PATH or in ${SYSTEM_DIRS.join(', ')}.\n  Install it — ${hint} — and run this again.`);
+    throw new MissingCommandError(
+      `${cmd} is required but was not found on PATH or in ${SYSTEM_DIRS.join(', ')}.\n  Install it — ${hint} — and run this again.`,
+    );
   }
   console.log(`${cmd} is not installed: installing the Debian package ${aptPackage} (apt-get).`);
   await aptInstall(aptPackage);

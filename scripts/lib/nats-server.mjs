@@ -15,7 +15,16 @@ export async function startNatsServer(options) {
   const host = options.host ?? '127.0.0.1';
   const bin = options.bin ?? 'nats-server';
   // jetstream: false only for tests of a server that lost it (restarted without -js).
-  const args = [...(options.jetstream === false ? [] : ['-js']), '-a', host, '-p', String(options.port || -1), '-sd', options.storeDir, ...(options.extraArgs ?? [])];
+  const args = [
+    ...(options.jetstream === false ? [] : ['-js']),
+    '-a',
+    host,
+    '-p',
+    String(options.port || -1),
+    '-sd',
+    options.storeDir,
+    ...(options.extraArgs ?? []),
+  ];
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   /** @type {import('./nats-server.d.mts').NatsServer['exited']} */
@@ -23,8 +32,15 @@ export async function startNatsServer(options) {
 
   const port = await new Promise((resolve, reject) => {
     let port = 0;
-    const timer = setTimeout(() => fail(new Error(`nats-server was not ready within ${options.readyTimeoutMs ?? 10_000} ms:\n${log}`)), options.readyTimeoutMs ?? 10_000);
-    function fail(err) { clearTimeout(timer); child.kill('SIGKILL'); reject(err); }
+    const timer = setTimeout(
+      () => fail(new Error(`nats-server was not ready within ${options.readyTimeoutMs ?? 10_000} ms:\n${log}`)),
+      options.readyTimeoutMs ?? 10_000,
+    );
+    function fail(err) {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(err);
+    }
     child.once('error', (err) => fail(new Error(`cannot run ${bin}: ${err.message}`)));
     child.once('exit', (code) => fail(new Error(`nats-server exited with code ${code} before it was ready:\n${log}`)));
     child.stderr.setEncoding('utf8');
@@ -32,7 +48,10 @@ export async function startNatsServer(options) {
       // Keep only the start-up log; a long-running server would otherwise grow this forever.
       if (log.length < 64_000) log += chunk;
       port ||= Number(LISTEN_LINE.exec(log)?.[1] ?? 0);
-      if (port && READY_LINE.test(log)) { clearTimeout(timer); resolve(port); }
+      if (port && READY_LINE.test(log)) {
+        clearTimeout(timer);
+        resolve(port);
+      }
     });
   });
   child.stderr.resume();

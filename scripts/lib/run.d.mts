@@ -4,4 +4,8 @@ export function run(cmd: string, args: string[], options?: SpawnOptions): Promis
 export function signalChildren(signal: NodeJS.Signals): void;
 export function hasLiveChildren(): boolean;
 export function stopChildren(graceMs?: number): Promise<void>;
-export function stopChild(child: ChildProcess, exited: Promise<unknown>, options?: { signal?: NodeJS.Signals; graceMs?: number }): Promise<void>;
+export function stopChild(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  options?: { signal?: NodeJS.Signals; graceMs?: number },
+): Promise<void>;

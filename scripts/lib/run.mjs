@@ -39,7 +39,15 @@ export function hasLiveChildren() {
 
 /** Stops every child started by run() that is still running (stopChild); resolves when all are gone. */
 export async function stopChildren(graceMs = 10_000) {
-  await Promise.all([...live].map(([child, exited]) => stopChild(child, exited.catch(() => undefined), { graceMs })));
+  await Promise.all(
+    [...live].map(([child, exited]) =>
+      stopChild(
+        child,
+        exited.catch(() => undefined),
+        { graceMs },
+      ),
+    ),
+  );
 }
 
 /**

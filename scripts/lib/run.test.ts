@@ -11,7 +11,9 @@ afterEach(() => {
 
 /** A node child that has run `setup` (signal handlers, say) and then idles until it is stopped. */
 async function child(setup: string) {
-  const proc = spawn(process.execPath, ['-e', `${setup}; setInterval(() => {}, 1000); console.log('ready')`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['-e', `${setup}; setInterval(() => {}, 1000); console.log('ready')`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   spawned.push(proc);
   const exited = once(proc, 'exit');
   await once(proc.stdout, 'data');
@@ -22,9 +24,27 @@ const IGNORE_SIGTERM = "process.on('SIGTERM', () => {})";
 
 describe('stopChild', () => {
   it.each([
-    { does: 'stops a child with SIGTERM, not waiting for the deadline', setup: '', options: { graceMs: 10_000 }, diesOf: 'SIGTERM', minMs: 0 },
-    { does: 'kills a child that ignores SIGTERM once the deadline has passed', setup: IGNORE_SIGTERM, options: { graceMs: 300 }, diesOf: 'SIGKILL', minMs: 290 },
-    { does: 'sends the signal it is given first', setup: IGNORE_SIGTERM, options: { signal: 'SIGINT' as const, graceMs: 10_000 }, diesOf: 'SIGINT', minMs: 0 },
+    {
+      does: 'stops a child with SIGTERM, not waiting for the deadline',
+      setup: '',
+      options: { graceMs: 10_000 },
+      diesOf: 'SIGTERM',
+      minMs: 0,
+    },
+    {
+      does: 'kills a child that ignores SIGTERM once the deadline has passed',
+      setup: IGNORE_SIGTERM,
+      options: { graceMs: 300 },
+      diesOf: 'SIGKILL',
+      minMs: 290,
+    },
+    {
+      does: 'sends the signal it is given first',
+      setup: IGNORE_SIGTERM,
+      options: { signal: 'SIGINT' as const, graceMs: 10_000 },
+      diesOf: 'SIGINT',
+      minMs: 0,
+    },
   ])('$does', async ({ setup, options, diesOf, minMs }) => {
     const { proc, exited } = await child(setup);
     const started = performance.now();

@@ -213,7 +213,12 @@ describe('PUT writes the WaveHouse wire format', () => {
   /** The same object with every key order reversed, to show the console writes its own canonical order. */
   function reversed(value: unknown): unknown {
     if (Array.isArray(value)) return value.map(reversed);
-    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]));
+    if (value && typeof value === 'object')
+      return Object.fromEntries(
+        Object.entries(value)
+          .reverse()
+          .map(([k, v]) => [k, reversed(v)]),
+      );
     return value;
   }
 
@@ -272,7 +277,12 @@ describe('writes are compare-and-set', () => {
       expect(stale.status).toBe(412);
       const body = (await stale.json()) as ErrorBody;
       expect(body.error).toBe(`"cas_stale" is at revision ${r2}`);
-      expect(body.current).toMatchObject({ key: 'cas_stale', revision: r2, operation: 'PUT', value: { name: 'cas_stale', sql: 'SELECT 2' } });
+      expect(body.current).toMatchObject({
+        key: 'cas_stale',
+        revision: r2,
+        operation: 'PUT',
+        value: { name: 'cas_stale', sql: 'SELECT 2' },
+      });
     });
     expect((await getEntry('cas_stale')).value).toEqual({ name: 'cas_stale', sql: 'SELECT 2' });
   });
@@ -322,9 +332,21 @@ describe('bad requests are refused and write nothing', () => {
   const invalidBodies: [string, unknown, FieldIssue][] = [
     ['blank sql', { sql: '  \n ' }, { path: 'sql', message: 'must not be blank' }],
     ['no sql', { description: 'x' }, { path: 'sql', message: 'is required' }],
-    ['duplicate parameter names', { sql: 'SELECT {{a}}', parameters: [{ name: 'a' }, { name: 'a' }] }, { path: 'parameters.1.name', message: 'duplicate parameter name "a"' }],
-    ['a bad parameter type', { sql: 'SELECT {{a}}', parameters: [{ name: 'a', type: 'date' }] }, { path: 'parameters.0.type', message: 'must be one of "", "string", "number", "boolean", "array"' }],
-    ['a bad parameter name', { sql: 'SELECT 1', parameters: [{ name: 'a-b' }] }, { path: 'parameters.0.name', message: 'must contain only letters, digits and _' }],
+    [
+      'duplicate parameter names',
+      { sql: 'SELECT {{a}}', parameters: [{ name: 'a' }, { name: 'a' }] },
+      { path: 'parameters.1.name', message: 'duplicate parameter name "a"' },
+    ],
+    [
+      'a bad parameter type',
+      { sql: 'SELECT {{a}}', parameters: [{ name: 'a', type: 'date' }] },
+      { path: 'parameters.0.type', message: 'must be one of "", "string", "number", "boolean", "array"' },
+    ],
+    [
+      'a bad parameter name',
+      { sql: 'SELECT 1', parameters: [{ name: 'a-b' }] },
+      { path: 'parameters.0.name', message: 'must contain only letters, digits and _' },
+    ],
     ['a JSON array', [{ sql: 'SELECT 1' }], { path: '', message: 'body must be a JSON object, got an array' }],
   ];
 
@@ -446,7 +468,13 @@ describe('DELETE and history', () => {
       const event = await readEvent(revision, (e) => e.event === 'delete' && (e.data as { key: string }).key === key);
       expect(event.id).toBe(marker!.revision);
       // An external delete carries no actor at all; this one names the token's principal.
-      expect(event.data).toEqual({ key, revision: marker!.revision, updated: marker!.created.toISOString(), operation: 'DEL', actor: 'admin token' });
+      expect(event.data).toEqual({
+        key,
+        revision: marker!.revision,
+        updated: marker!.created.toISOString(),
+        operation: 'DEL',
+        actor: 'admin token',
+      });
     }
   });
 
@@ -462,8 +490,20 @@ describe('DELETE and history', () => {
     const { history } = (await res.json()) as { history: unknown[] };
     expect(history).toEqual([
       { key: 'hist_me', revision: marker!.revision, updated: marker!.created.toISOString(), operation: 'DEL' },
-      { key: 'hist_me', revision: r2, updated: await storedAt('hist_me', r2), operation: 'PUT', value: { name: 'hist_me', sql: 'SELECT 2' } },
-      { key: 'hist_me', revision: r1, updated: await storedAt('hist_me', r1), operation: 'PUT', value: { name: 'hist_me', sql: 'SELECT 1' } },
+      {
+        key: 'hist_me',
+        revision: r2,
+        updated: await storedAt('hist_me', r2),
+        operation: 'PUT',
+        value: { name: 'hist_me', sql: 'SELECT 2' },
+      },
+      {
+        key: 'hist_me',
+        revision: r1,
+        updated: await storedAt('hist_me', r1),
+        operation: 'PUT',
+        value: { name: 'hist_me', sql: 'SELECT 1' },
+      },
     ]);
 
     // The bucket keeps 3 revisions per key: a fourth write pushes the oldest out.

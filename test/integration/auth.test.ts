@@ -69,12 +69,8 @@ beforeAll(async () => {
 });
 
 afterAll(() =>
-  disposeAll(
-    app && (() => app.stop()),
-    plain && (() => plain.stop()),
-    raw && (() => raw.close()),
-    nats && (() => nats.dispose()),
-    () => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })),
+  disposeAll(app && (() => app.stop()), plain && (() => plain.stop()), raw && (() => raw.close()), nats && (() => nats.dispose()), () =>
+    dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })),
   ),
 );
 
@@ -165,7 +161,8 @@ const NO_CREDENTIAL = 'sign in, or send Authorization: Bearer <token>';
 const INVALID_TOKEN = 'the token is not valid (unknown, expired or wrongly signed)';
 const NOT_BEARER = 'Authorization must be "Bearer <token>"';
 const VIEWER_WRITE = 'viewers may read pipes but not change them';
-const crossSiteWrite = (origin: string | undefined) => `cross-site write refused: Origin ${origin ?? '(none)'} is not the console's own (${app.url})`;
+const crossSiteWrite = (origin: string | undefined) =>
+  `cross-site write refused: Origin ${origin ?? '(none)'} is not the console's own (${app.url})`;
 
 // ---------------------------------------------------------------------------------------------
 // The matrix: every credential Ã— every route.
@@ -175,7 +172,11 @@ type Credential = {
   label: string;
   headers: () => Promise<Record<string, string>>;
 } & (
-  | { grant: Exclude<Grant, 'none'>; /** What GET /api/session answers. */ whoami: { name: string; role: 'admin' | 'viewer' }; refusal?: never }
+  | {
+      grant: Exclude<Grant, 'none'>;
+      /** What GET /api/session answers. */ whoami: { name: string; role: 'admin' | 'viewer' };
+      refusal?: never;
+    }
   | { grant: 'none'; /** The error of its 401. */ refusal: string; whoami?: never }
 );
 
@@ -208,7 +209,12 @@ const CREDENTIALS: Credential[] = [
     whoami: { name: 'cy', role: 'viewer' },
     headers: async () => bearer(await jwt({ sub: 'cy', role: 'admin' })),
   },
-  { label: 'expired JWT', grant: 'none', refusal: INVALID_TOKEN, headers: async () => bearer(await jwt({ sub: 'ana', app: { role: 'admin' } }, { exp: nowSeconds() - 60 })) },
+  {
+    label: 'expired JWT',
+    grant: 'none',
+    refusal: INVALID_TOKEN,
+    headers: async () => bearer(await jwt({ sub: 'ana', app: { role: 'admin' } }, { exp: nowSeconds() - 60 })),
+  },
   {
     label: 'JWT not valid before 10 minutes from now',
     grant: 'none',
@@ -225,13 +231,15 @@ const CREDENTIALS: Credential[] = [
     label: 'JWT with alg none and no signature',
     grant: 'none',
     refusal: INVALID_TOKEN,
-    headers: async () => bearer(`${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: 'ana', app: { role: 'admin' }, exp: nowSeconds() + 600 })}.`),
+    headers: async () =>
+      bearer(`${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: 'ana', app: { role: 'admin' }, exp: nowSeconds() + 600 })}.`),
   },
   {
     label: 'JWT with alg none and a signature part',
     grant: 'none',
     refusal: INVALID_TOKEN,
-    headers: async () => bearer(`${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: 'ana', app: { role: 'admin' }, exp: nowSeconds() + 600 })}.c2ln`),
+    headers: async () =>
+      bearer(`${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: 'ana', app: { role: 'admin' }, exp: nowSeconds() + 600 })}.c2ln`),
   },
   {
     label: 'JWT signed HS512 with the right secret',
@@ -250,11 +258,31 @@ const CREDENTIALS: Credential[] = [
     },
   },
   { label: 'garbage bearer token', grant: 'none', refusal: INVALID_TOKEN, headers: async () => bearer('not-a-token-at-all') },
-  { label: 'admin token with one character appended', grant: 'none', refusal: INVALID_TOKEN, headers: async () => ({ authorization: `Bearer ${ADMIN_TOKEN}x` }) },
-  { label: 'Basic authorization with the admin token', grant: 'none', refusal: NOT_BEARER, headers: async () => ({ authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` }) },
+  {
+    label: 'admin token with one character appended',
+    grant: 'none',
+    refusal: INVALID_TOKEN,
+    headers: async () => ({ authorization: `Bearer ${ADMIN_TOKEN}x` }),
+  },
+  {
+    label: 'Basic authorization with the admin token',
+    grant: 'none',
+    refusal: NOT_BEARER,
+    headers: async () => ({ authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` }),
+  },
   { label: 'empty Authorization header', grant: 'none', refusal: NOT_BEARER, headers: async () => ({ authorization: '' }) },
-  { label: 'session cookie of the admin token', grant: 'admin', whoami: { name: 'admin token', role: 'admin' }, headers: async () => cookieHeader(await adminSession()) },
-  { label: 'session cookie of the viewer token', grant: 'viewer', whoami: { name: 'viewer token', role: 'viewer' }, headers: async () => cookieHeader(await viewerSession()) },
+  {
+    label: 'session cookie of the admin token',
+    grant: 'admin',
+    whoami: { name: 'admin token', role: 'admin' },
+    headers: async () => cookieHeader(await adminSession()),
+  },
+  {
+    label: 'session cookie of the viewer token',
+    grant: 'viewer',
+    whoami: { name: 'viewer token', role: 'viewer' },
+    headers: async () => cookieHeader(await viewerSession()),
+  },
   {
     // A bad bearer is not rescued by a good cookie: the explicit credential decides.
     label: 'admin session cookie plus a garbage bearer',
@@ -515,7 +543,8 @@ describe('CSRF: writes carried by the session cookie must come from the consoleâ
     const revision = await rawPut(key);
     const cookie = cookieHeader(await adminSession());
     await expectError(await deletePipe(app.url, key, cookie), 403, crossSiteWrite(undefined));
-    for (const origin of foreignOrigins) await expectError(await deletePipe(app.url, key, { ...cookie, origin }), 403, crossSiteWrite(origin));
+    for (const origin of foreignOrigins)
+      await expectError(await deletePipe(app.url, key, { ...cookie, origin }), 403, crossSiteWrite(origin));
     const entry = await raw.kv.get(key);
     expect(entry?.operation).toBe('PUT');
     expect(entry?.revision).toBe(revision);
@@ -553,7 +582,11 @@ describe('sign-in', () => {
   test('a body without a usable token is 400, a body that is not JSON 415, neither counts as a failure', async () => {
     const client = { 'x-forwarded-for': '192.0.2.77' };
     for (const token of [undefined, '', '   ', 42, null, ['x'], 'x'.repeat(8193)]) {
-      const body = (await expectError(await signInRequest(app.url, token, client), 400, 'send { "token": "<admin or viewer token, or a JWT>" }')) as { issues?: unknown };
+      const body = (await expectError(
+        await signInRequest(app.url, token, client),
+        400,
+        'send { "token": "<admin or viewer token, or a JWT>" }',
+      )) as { issues?: unknown };
       expect(body.issues).toEqual([{ path: 'token', message: 'required' }]);
     }
     await expectError(
@@ -619,7 +652,11 @@ describe('pages and security headers', () => {
       expect(csp).toContain("frame-ancestors 'none'");
       expect(csp).toContain("object-src 'none'");
       expect(csp).toContain("base-uri 'self'");
-      const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? '';
+      const scriptSrc =
+        csp
+          .split(';')
+          .map((d) => d.trim())
+          .find((d) => d.startsWith('script-src')) ?? '';
       expect(scriptSrc).not.toContain("'unsafe-inline'");
       expect(scriptSrc).not.toContain("'unsafe-eval'");
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -689,7 +726,10 @@ describe('a console started with no credential at all', () => {
       expect(await raw.kv.get('embedded_anonymous')).toBeNull();
       expect((await raw.kv.get(READ_KEY))?.operation).toBe('PUT');
 
-      expect(await (await fetch(`${first.url}/api/session`, { headers: bearer(token) })).json()).toEqual({ name: 'admin token', role: 'admin' });
+      expect(await (await fetch(`${first.url}/api/session`, { headers: bearer(token) })).json()).toEqual({
+        name: 'admin token',
+        role: 'admin',
+      });
       expect((await putPipe(first.url, 'embedded_admin', bearer(token))).status).toBe(200);
       expect((await signInRequest(first.url, token)).status).toBe(200);
       // The token is a secret: the server's output names the file, never the token.
@@ -698,7 +738,10 @@ describe('a console started with no credential at all', () => {
       await first.stop();
       second = await startConsole(nats.url, { env: { ...NO_CREDENTIALS, PIPES_DATA_DIR: dataDir } });
       expect(readFileSync(file, 'utf8').trim()).toBe(token);
-      expect(await (await fetch(`${second.url}/api/session`, { headers: bearer(token) })).json()).toEqual({ name: 'admin token', role: 'admin' });
+      expect(await (await fetch(`${second.url}/api/session`, { headers: bearer(token) })).json()).toEqual({
+        name: 'admin token',
+        role: 'admin',
+      });
       await expectError(await fetch(`${second.url}/api/pipes`), 401, NO_CREDENTIAL);
     } finally {
       await disposeAll(first && (() => first!.stop()), second && (() => second!.stop()));

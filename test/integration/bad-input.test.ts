@@ -37,7 +37,11 @@ beforeAll(async () => {
   app = await startConsole(nats.url, {
     env: { PIPES_ADMIN_TOKEN: ADMIN_TOKEN, PIPES_VIEWER_TOKEN: '', PIPES_JWT_SECRET: '' },
   });
-  const res = await send({ path: `/api/pipes/${EXISTING}`, headers: { 'if-match': undefined, 'if-none-match': '*' }, body: '{"sql":"SELECT 1"}' });
+  const res = await send({
+    path: `/api/pipes/${EXISTING}`,
+    headers: { 'if-match': undefined, 'if-none-match': '*' },
+    body: '{"sql":"SELECT 1"}',
+  });
   expect(res.status).toBe(200);
   existingRevision = Number(JSON.parse(res.body).revision);
 });
@@ -91,10 +95,16 @@ async function send(row: RequestSpec): Promise<Answer> {
   if (row.raw || (typeof body === 'object' && !Buffer.isBuffer(body))) {
     // Its own connection: fetch would reuse one the server may still be reading a refused body on.
     const head = [`${method} ${urlPath} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-    if (!('content-length' in headers) && (typeof body === 'string' || Buffer.isBuffer(body))) head.push(`Content-Length: ${Buffer.byteLength(body)}`);
+    if (!('content-length' in headers) && (typeof body === 'string' || Buffer.isBuffer(body)))
+      head.push(`Content-Length: ${Buffer.byteLength(body)}`);
     return rawRequest(app.url, head, body);
   }
-  const res = await fetch(`${app.url}${urlPath}`, { method, headers, body: Buffer.isBuffer(body) ? new Uint8Array(body) : body, redirect: 'manual' });
+  const res = await fetch(`${app.url}${urlPath}`, {
+    method,
+    headers,
+    body: Buffer.isBuffer(body) ? new Uint8Array(body) : body,
+    redirect: 'manual',
+  });
   return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
 }
 
@@ -214,7 +224,11 @@ const BAD_KEYS: [string, string, string][] = [
   ['a key of 5000 characters', 'k'.repeat(5000), tooLong(5000)],
 ];
 
-const keyIssue = (message: string): Expected => ({ shape: 'issues', issues: [{ path: 'key', message }], message: `invalid key: ${message}` });
+const keyIssue = (message: string): Expected => ({
+  shape: 'issues',
+  issues: [{ path: 'key', message }],
+  message: `invalid key: ${message}`,
+});
 
 const PARAMETER_TYPES = 'must be one of "", "string", "number", "boolean", "array"';
 const NAME_CHARACTERS = 'must contain only letters, digits and _';
@@ -268,7 +282,12 @@ const ROWS: Row[] = [
   },
 
   // JSON that is not an object.
-  ...NON_OBJECTS.map(([name, body, kind]): Row => ({ name: `not an object: ${name}`, body, status: 400, ...bodyIssue(`body must be a JSON object, got ${kind}`, 'invalid pipe') })),
+  ...NON_OBJECTS.map(([name, body, kind]): Row => ({
+    name: `not an object: ${name}`,
+    body,
+    status: 400,
+    ...bodyIssue(`body must be a JSON object, got ${kind}`, 'invalid pipe'),
+  })),
 
   // Empty bodies.
   { name: 'empty: no body at all', status: 400, shape: 'error', message: EMPTY },
@@ -292,7 +311,13 @@ const ROWS: Row[] = [
     shape: 'error',
     message: `body is ${bytes} bytes; the limit is ${MIB}`,
   })),
-  { name: 'oversized: chunked, 1 MiB + 1 bytes and no end', body: { chunked: ' '.repeat(MIB + 1) }, status: 413, shape: 'error', message: OVER_STREAMED },
+  {
+    name: 'oversized: chunked, 1 MiB + 1 bytes and no end',
+    body: { chunked: ' '.repeat(MIB + 1) },
+    status: 413,
+    shape: 'error',
+    message: OVER_STREAMED,
+  },
   {
     name: 'oversized: chunked, 524 289 two-byte characters (1 MiB + 2 bytes, half as many characters) and no end',
     body: { chunked: `{"sql":"${'é'.repeat(524_289)}` },
@@ -358,46 +383,248 @@ const ROWS: Row[] = [
     'application/jsonx',
     'application/octet-stream',
     'json',
-  ].map((type): Row => ({ name: `content type: ${type}`, headers: { 'content-type': type }, body: valid(), status: 415, shape: 'error', message: `Content-Type must be application/json, got "${type}"` })),
+  ].map((type): Row => ({
+    name: `content type: ${type}`,
+    headers: { 'content-type': type },
+    body: valid(),
+    status: 415,
+    shape: 'error',
+    message: `Content-Type must be application/json, got "${type}"`,
+  })),
 
   // Keys that are not legal NATS keys: every route that takes a key refuses them before NATS.
-  ...BAD_KEYS.map(([name, key, issue]): Row => ({ name: `key: GET with ${name}`, method: 'GET', path: pipePath(key), status: 400, ...keyIssue(issue) })),
-  ...BAD_KEYS.slice(0, 8).map(([name, key, issue]): Row => ({ name: `key: PUT with ${name}`, path: pipePath(key), body: valid(), status: 400, ...keyIssue(issue) })),
-  ...BAD_KEYS.slice(13, 18).map(([name, key, issue]): Row => ({ name: `key: DELETE with ${name}`, method: 'DELETE', path: pipePath(key), status: 400, ...keyIssue(issue) })),
-  ...BAD_KEYS.slice(20, 23).map(([name, key, issue]): Row => ({ name: `key: history with ${name}`, method: 'GET', path: pipePath(key, '/history'), status: 400, ...keyIssue(issue) })),
-  { name: 'key: PUT with a key of 5000 characters (a NATS protocol line past 4 KiB)', path: pipePath('k'.repeat(5000)), body: valid(), status: 400, ...keyIssue(tooLong(5000)) },
-  { name: 'key: DELETE with a key of 5000 characters', method: 'DELETE', path: pipePath('k'.repeat(5000)), status: 400, ...keyIssue(tooLong(5000)) },
+  ...BAD_KEYS.map(([name, key, issue]): Row => ({
+    name: `key: GET with ${name}`,
+    method: 'GET',
+    path: pipePath(key),
+    status: 400,
+    ...keyIssue(issue),
+  })),
+  ...BAD_KEYS.slice(0, 8).map(([name, key, issue]): Row => ({
+    name: `key: PUT with ${name}`,
+    path: pipePath(key),
+    body: valid(),
+    status: 400,
+    ...keyIssue(issue),
+  })),
+  ...BAD_KEYS.slice(13, 18).map(([name, key, issue]): Row => ({
+    name: `key: DELETE with ${name}`,
+    method: 'DELETE',
+    path: pipePath(key),
+    status: 400,
+    ...keyIssue(issue),
+  })),
+  ...BAD_KEYS.slice(20, 23).map(([name, key, issue]): Row => ({
+    name: `key: history with ${name}`,
+    method: 'GET',
+    path: pipePath(key, '/history'),
+    status: 400,
+    ...keyIssue(issue),
+  })),
+  {
+    name: 'key: PUT with a key of 5000 characters (a NATS protocol line past 4 KiB)',
+    path: pipePath('k'.repeat(5000)),
+    body: valid(),
+    status: 400,
+    ...keyIssue(tooLong(5000)),
+  },
+  {
+    name: 'key: DELETE with a key of 5000 characters',
+    method: 'DELETE',
+    path: pipePath('k'.repeat(5000)),
+    status: 400,
+    ...keyIssue(tooLong(5000)),
+  },
 
   // Traversal: the path normalisation fetch would do is done by hand here (raw socket).
-  { name: 'traversal: GET /api/pipes/.. is redirected up, never read as a key', raw: true, method: 'GET', path: '/api/pipes/..', status: 308, shape: 'none' },
-  { name: 'traversal: PUT /api/pipes/%2E%2E is redirected up, never written', raw: true, path: '/api/pipes/%2E%2E', body: valid(), status: 308, shape: 'none' },
-  { name: 'traversal: DELETE /api/pipes/%2e%2e is redirected up, never deleted', raw: true, method: 'DELETE', path: '/api/pipes/%2e%2e', status: 308, shape: 'none' },
-  { name: 'traversal: PUT /api/pipes/x/..%2F..%2Fhealth is no route', raw: true, path: '/api/pipes/x/..%2F..%2Fhealth', body: valid(), status: 404, shape: 'none' },
-  { name: 'traversal: %2e%2e%2fhealth is one segment, an illegal key', raw: true, method: 'GET', path: '/api/pipes/%2e%2e%2fhealth', status: 400, ...keyIssue(EDGE_DOT) },
-  { name: 'traversal: PUT %2e%2e%2f%2e%2e%2fetc%2fpasswd', raw: true, path: '/api/pipes/%2e%2e%2f%2e%2e%2fetc%2fpasswd', body: valid(), status: 400, ...keyIssue(EDGE_DOT) },
+  {
+    name: 'traversal: GET /api/pipes/.. is redirected up, never read as a key',
+    raw: true,
+    method: 'GET',
+    path: '/api/pipes/..',
+    status: 308,
+    shape: 'none',
+  },
+  {
+    name: 'traversal: PUT /api/pipes/%2E%2E is redirected up, never written',
+    raw: true,
+    path: '/api/pipes/%2E%2E',
+    body: valid(),
+    status: 308,
+    shape: 'none',
+  },
+  {
+    name: 'traversal: DELETE /api/pipes/%2e%2e is redirected up, never deleted',
+    raw: true,
+    method: 'DELETE',
+    path: '/api/pipes/%2e%2e',
+    status: 308,
+    shape: 'none',
+  },
+  {
+    name: 'traversal: PUT /api/pipes/x/..%2F..%2Fhealth is no route',
+    raw: true,
+    path: '/api/pipes/x/..%2F..%2Fhealth',
+    body: valid(),
+    status: 404,
+    shape: 'none',
+  },
+  {
+    name: 'traversal: %2e%2e%2fhealth is one segment, an illegal key',
+    raw: true,
+    method: 'GET',
+    path: '/api/pipes/%2e%2e%2fhealth',
+    status: 400,
+    ...keyIssue(EDGE_DOT),
+  },
+  {
+    name: 'traversal: PUT %2e%2e%2f%2e%2e%2fetc%2fpasswd',
+    raw: true,
+    path: '/api/pipes/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+    body: valid(),
+    status: 400,
+    ...keyIssue(EDGE_DOT),
+  },
   // A path that does not decode is refused by server.mjs before any route runs (Next itself
   // would answer 500). Not a write, never a read.
-  { name: 'traversal: overlong UTF-8 dots %C0%AE%C0%AE', raw: true, method: 'GET', path: '/api/pipes/%C0%AE%C0%AE', status: 400, shape: 'error', message: BAD_PERCENT },
-  { name: 'broken percent-encoding: a lone % in the key', raw: true, method: 'GET', path: '/api/pipes/%', status: 400, shape: 'error', message: BAD_PERCENT },
-  { name: 'broken percent-encoding: %ZZ in a PUT', raw: true, path: '/api/pipes/a%ZZ', body: valid(), status: 400, shape: 'error', message: BAD_PERCENT },
-  { name: 'broken percent-encoding: %ZZ in a page path', raw: true, method: 'GET', path: '/pipes/a%ZZ', status: 400, shape: 'error', message: BAD_PERCENT },
+  {
+    name: 'traversal: overlong UTF-8 dots %C0%AE%C0%AE',
+    raw: true,
+    method: 'GET',
+    path: '/api/pipes/%C0%AE%C0%AE',
+    status: 400,
+    shape: 'error',
+    message: BAD_PERCENT,
+  },
+  {
+    name: 'broken percent-encoding: a lone % in the key',
+    raw: true,
+    method: 'GET',
+    path: '/api/pipes/%',
+    status: 400,
+    shape: 'error',
+    message: BAD_PERCENT,
+  },
+  {
+    name: 'broken percent-encoding: %ZZ in a PUT',
+    raw: true,
+    path: '/api/pipes/a%ZZ',
+    body: valid(),
+    status: 400,
+    shape: 'error',
+    message: BAD_PERCENT,
+  },
+  {
+    name: 'broken percent-encoding: %ZZ in a page path',
+    raw: true,
+    method: 'GET',
+    path: '/pipes/a%ZZ',
+    status: 400,
+    shape: 'error',
+    message: BAD_PERCENT,
+  },
 
   // Preconditions.
   ...[['"abc"'], ['"0"'], ['"-1"'], ['W/"x"'], ['""'], ['"1", "2"'], ['"1234567890123456"'], ['1e3'], ['"1.5"'], ['"*"'], ['W/*']].map(
-    ([value]): Row => ({ name: `precondition: If-Match: ${value}`, path: pipePath(EXISTING), headers: { 'if-match': value }, body: valid(), status: 400, shape: 'error', message: badIfMatch(value!) }),
+    ([value]): Row => ({
+      name: `precondition: If-Match: ${value}`,
+      path: pipePath(EXISTING),
+      headers: { 'if-match': value },
+      body: valid(),
+      status: 400,
+      shape: 'error',
+      message: badIfMatch(value!),
+    }),
   ),
-  ...[['"3"'], ['W/"3"'], ['"*"'], ['**']].map(
-    ([value]): Row => ({ name: `precondition: If-None-Match: ${value}`, path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': value }, body: valid(), status: 400, shape: 'error', message: 'If-None-Match accepts only *' }),
-  ),
-  { name: 'precondition: both If-Match and If-None-Match', path: pipePath(EXISTING), headers: { 'if-none-match': '*' }, body: valid(), status: 400, shape: 'error', message: 'send either If-Match or If-None-Match, not both' },
-  { name: 'precondition: none on an existing key', path: pipePath(EXISTING), headers: { 'if-match': undefined }, body: valid(), status: 428, shape: 'error', message: WRITE_NEEDS },
-  { name: 'precondition: none on a new key', headers: { 'if-match': undefined }, body: valid(), status: 428, shape: 'error', message: WRITE_NEEDS },
-  { name: 'precondition: a stale If-Match: "99999"', path: pipePath(EXISTING), headers: { 'if-match': '"99999"' }, body: valid(), status: 412, shape: 'current', current: EXISTING },
-  { name: 'precondition: If-None-Match: * on an existing key', path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': '*' }, body: valid(), status: 412, shape: 'current', current: EXISTING },
-  { name: 'precondition: DELETE without one', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': undefined }, status: 428, shape: 'error', message: DELETE_NEEDS },
-  { name: 'precondition: DELETE with If-None-Match: *', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': undefined, 'if-none-match': '*' }, status: 400, shape: 'error', message: 'If-None-Match: * cannot apply to a delete' },
-  { name: 'precondition: DELETE with If-Match: "abc"', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': '"abc"' }, status: 400, shape: 'error', message: badIfMatch('"abc"') },
-  { name: 'precondition: DELETE with a stale If-Match: "99999"', method: 'DELETE', path: pipePath(EXISTING), headers: { 'if-match': '"99999"' }, status: 412, shape: 'current', current: EXISTING },
+  ...[['"3"'], ['W/"3"'], ['"*"'], ['**']].map(([value]): Row => ({
+    name: `precondition: If-None-Match: ${value}`,
+    path: pipePath(EXISTING),
+    headers: { 'if-match': undefined, 'if-none-match': value },
+    body: valid(),
+    status: 400,
+    shape: 'error',
+    message: 'If-None-Match accepts only *',
+  })),
+  {
+    name: 'precondition: both If-Match and If-None-Match',
+    path: pipePath(EXISTING),
+    headers: { 'if-none-match': '*' },
+    body: valid(),
+    status: 400,
+    shape: 'error',
+    message: 'send either If-Match or If-None-Match, not both',
+  },
+  {
+    name: 'precondition: none on an existing key',
+    path: pipePath(EXISTING),
+    headers: { 'if-match': undefined },
+    body: valid(),
+    status: 428,
+    shape: 'error',
+    message: WRITE_NEEDS,
+  },
+  {
+    name: 'precondition: none on a new key',
+    headers: { 'if-match': undefined },
+    body: valid(),
+    status: 428,
+    shape: 'error',
+    message: WRITE_NEEDS,
+  },
+  {
+    name: 'precondition: a stale If-Match: "99999"',
+    path: pipePath(EXISTING),
+    headers: { 'if-match': '"99999"' },
+    body: valid(),
+    status: 412,
+    shape: 'current',
+    current: EXISTING,
+  },
+  {
+    name: 'precondition: If-None-Match: * on an existing key',
+    path: pipePath(EXISTING),
+    headers: { 'if-match': undefined, 'if-none-match': '*' },
+    body: valid(),
+    status: 412,
+    shape: 'current',
+    current: EXISTING,
+  },
+  {
+    name: 'precondition: DELETE without one',
+    method: 'DELETE',
+    path: pipePath(EXISTING),
+    headers: { 'if-match': undefined },
+    status: 428,
+    shape: 'error',
+    message: DELETE_NEEDS,
+  },
+  {
+    name: 'precondition: DELETE with If-None-Match: *',
+    method: 'DELETE',
+    path: pipePath(EXISTING),
+    headers: { 'if-match': undefined, 'if-none-match': '*' },
+    status: 400,
+    shape: 'error',
+    message: 'If-None-Match: * cannot apply to a delete',
+  },
+  {
+    name: 'precondition: DELETE with If-Match: "abc"',
+    method: 'DELETE',
+    path: pipePath(EXISTING),
+    headers: { 'if-match': '"abc"' },
+    status: 400,
+    shape: 'error',
+    message: badIfMatch('"abc"'),
+  },
+  {
+    name: 'precondition: DELETE with a stale If-Match: "99999"',
+    method: 'DELETE',
+    path: pipePath(EXISTING),
+    headers: { 'if-match': '"99999"' },
+    status: 412,
+    shape: 'current',
+    current: EXISTING,
+  },
   { name: 'DELETE of a key that does not exist', method: 'DELETE', status: 404, shape: 'error', message: `no pipe "${TARGET}"` },
 
   // Schema violations of WaveHouse's wire format: the body is JSON, the pipe is not valid.
@@ -410,19 +637,55 @@ const ROWS: Row[] = [
   schemaRow('sql an object', { sql: { text: 'SELECT 1' } }, { sql: 'must be a string' }),
   schemaRow('parameters a string', { sql: 'SELECT 1', parameters: 'p' }, { parameters: 'must be an array of parameters' }),
   schemaRow('parameters an object', { sql: 'SELECT 1', parameters: { name: 'p' } }, { parameters: 'must be an array of parameters' }),
-  schemaRow('a parameter that is a number', { sql: 'SELECT 1', parameters: [1] }, { 'parameters.0': 'Invalid input: expected object, received number' }),
+  schemaRow(
+    'a parameter that is a number',
+    { sql: 'SELECT 1', parameters: [1] },
+    { 'parameters.0': 'Invalid input: expected object, received number' },
+  ),
   schemaRow('a parameter without a name', { sql: 'SELECT 1', parameters: [{ type: 'string' }] }, { 'parameters.0.name': 'is required' }),
-  schemaRow('duplicate parameter names', { sql: 'SELECT {{p}}', parameters: [{ name: 'p' }, { name: 'p' }] }, { 'parameters.1.name': 'duplicate parameter name "p"' }),
-  schemaRow('an unknown parameter type', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 'int' }] }, { 'parameters.0.type': PARAMETER_TYPES }),
-  schemaRow('a parameter type that is a number', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 5 }] }, { 'parameters.0.type': PARAMETER_TYPES }),
-  schemaRow('a parameter name with spaces', { sql: 'SELECT 1', parameters: [{ name: 'my param' }] }, { 'parameters.0.name': NAME_CHARACTERS }),
+  schemaRow(
+    'duplicate parameter names',
+    { sql: 'SELECT {{p}}', parameters: [{ name: 'p' }, { name: 'p' }] },
+    { 'parameters.1.name': 'duplicate parameter name "p"' },
+  ),
+  schemaRow(
+    'an unknown parameter type',
+    { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 'int' }] },
+    { 'parameters.0.type': PARAMETER_TYPES },
+  ),
+  schemaRow(
+    'a parameter type that is a number',
+    { sql: 'SELECT {{p}}', parameters: [{ name: 'p', type: 5 }] },
+    { 'parameters.0.type': PARAMETER_TYPES },
+  ),
+  schemaRow(
+    'a parameter name with spaces',
+    { sql: 'SELECT 1', parameters: [{ name: 'my param' }] },
+    { 'parameters.0.name': NAME_CHARACTERS },
+  ),
   schemaRow('a parameter name with a dash', { sql: 'SELECT 1', parameters: [{ name: 'a-b' }] }, { 'parameters.0.name': NAME_CHARACTERS }),
   schemaRow('an empty parameter name', { sql: 'SELECT 1', parameters: [{ name: '' }] }, { 'parameters.0.name': NAME_CHARACTERS }),
-  schemaRow('a parameter name that is a number', { sql: 'SELECT 1', parameters: [{ name: 7 }] }, { 'parameters.0.name': 'must be a string' }),
-  schemaRow('required a string', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 'yes' }] }, { 'parameters.0.required': 'must be true or false' }),
-  schemaRow('required a number', { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 1 }] }, { 'parameters.0.required': 'must be true or false' }),
+  schemaRow(
+    'a parameter name that is a number',
+    { sql: 'SELECT 1', parameters: [{ name: 7 }] },
+    { 'parameters.0.name': 'must be a string' },
+  ),
+  schemaRow(
+    'required a string',
+    { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 'yes' }] },
+    { 'parameters.0.required': 'must be true or false' },
+  ),
+  schemaRow(
+    'required a number',
+    { sql: 'SELECT {{p}}', parameters: [{ name: 'p', required: 1 }] },
+    { 'parameters.0.required': 'must be true or false' },
+  ),
   schemaRow('allowed_roles a string', { sql: 'SELECT 1', allowed_roles: 'admin' }, { allowed_roles: 'must be an array of strings' }),
-  schemaRow('allowed_roles an object', { sql: 'SELECT 1', allowed_roles: { admin: true } }, { allowed_roles: 'must be an array of strings' }),
+  schemaRow(
+    'allowed_roles an object',
+    { sql: 'SELECT 1', allowed_roles: { admin: true } },
+    { allowed_roles: 'must be an array of strings' },
+  ),
   schemaRow('allowed_roles holding a number', { sql: 'SELECT 1', allowed_roles: ['admin', 1] }, { 'allowed_roles.1': 'must be a string' }),
   schemaRow('allowed_roles holding null', { sql: 'SELECT 1', allowed_roles: [null] }, { 'allowed_roles.0': 'must be a string' }),
   schemaRow('description a number', { sql: 'SELECT 1', description: 5 }, { description: 'must be a string' }),
@@ -434,31 +697,67 @@ const ROWS: Row[] = [
     { sql: 'must not be blank', description: 'must be a string', 'parameters.0.name': NAME_CHARACTERS },
   ),
   // Giant headers: Node refuses them before Next (431).
-  { name: 'headers: one header of 64 KiB', method: 'GET', path: '/api/pipes', headers: { 'x-padding': 'a'.repeat(64 * 1024) }, status: 431, shape: 'none' },
-  { name: 'headers: 200 headers of 100 bytes each', method: 'GET', path: '/api/pipes', headers: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`x-h${i}`, 'b'.repeat(100)])), status: 431, shape: 'none' },
+  {
+    name: 'headers: one header of 64 KiB',
+    method: 'GET',
+    path: '/api/pipes',
+    headers: { 'x-padding': 'a'.repeat(64 * 1024) },
+    status: 431,
+    shape: 'none',
+  },
+  {
+    name: 'headers: 200 headers of 100 bytes each',
+    method: 'GET',
+    path: '/api/pipes',
+    headers: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`x-h${i}`, 'b'.repeat(100)])),
+    status: 431,
+    shape: 'none',
+  },
   { name: 'headers: a URL of 20 000 characters', method: 'GET', path: pipePath('a'.repeat(20_000)), status: 431, shape: 'none' },
-  { name: 'headers: an Authorization of 64 KiB', method: 'GET', path: '/api/pipes', headers: { authorization: `Bearer ${'t'.repeat(64 * 1024)}` }, status: 431, shape: 'none' },
+  {
+    name: 'headers: an Authorization of 64 KiB',
+    method: 'GET',
+    path: '/api/pipes',
+    headers: { authorization: `Bearer ${'t'.repeat(64 * 1024)}` },
+    status: 431,
+    shape: 'none',
+  },
 
   // Methods a route does not have.
-  ...([
-    ['POST', pipePath(TARGET)],
-    ['PATCH', pipePath(TARGET)],
-    ['POST', '/api/pipes'],
-    ['PUT', '/api/pipes'],
-    ['DELETE', '/api/pipes'],
-    ['PATCH', '/api/pipes'],
-    ['POST', pipePath(EXISTING, '/history')],
-    ['PUT', pipePath(EXISTING, '/history')],
-    ['DELETE', pipePath(EXISTING, '/history')],
-    ['POST', '/api/health'],
-    ['PUT', '/api/events'],
-    ['PUT', '/api/session'],
-  ] as const).map(([method, path]): Row => ({ name: `method: ${method} ${path}`, method, path, body: method === 'DELETE' ? undefined : valid(), status: 405, shape: 'none' })),
+  ...(
+    [
+      ['POST', pipePath(TARGET)],
+      ['PATCH', pipePath(TARGET)],
+      ['POST', '/api/pipes'],
+      ['PUT', '/api/pipes'],
+      ['DELETE', '/api/pipes'],
+      ['PATCH', '/api/pipes'],
+      ['POST', pipePath(EXISTING, '/history')],
+      ['PUT', pipePath(EXISTING, '/history')],
+      ['DELETE', pipePath(EXISTING, '/history')],
+      ['POST', '/api/health'],
+      ['PUT', '/api/events'],
+      ['PUT', '/api/session'],
+    ] as const
+  ).map(([method, path]): Row => ({
+    name: `method: ${method} ${path}`,
+    method,
+    path,
+    body: method === 'DELETE' ? undefined : valid(),
+    status: 405,
+    shape: 'none',
+  })),
 
   // Routes that do not exist.
-  ...['/api/nope', '/api/pipe', '/api/Pipes', `/api/pipes/${EXISTING}/historyy`, `/api/pipes/${EXISTING}/history/extra`, '/api/pipes/a/b/c', '/api/.env'].map(
-    (path): Row => ({ name: `unknown route: GET ${path}`, method: 'GET', path, status: 404, shape: 'none' }),
-  ),
+  ...[
+    '/api/nope',
+    '/api/pipe',
+    '/api/Pipes',
+    `/api/pipes/${EXISTING}/historyy`,
+    `/api/pipes/${EXISTING}/history/extra`,
+    '/api/pipes/a/b/c',
+    '/api/.env',
+  ].map((path): Row => ({ name: `unknown route: GET ${path}`, method: 'GET', path, status: 404, shape: 'none' })),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -492,22 +791,29 @@ function checkShape(row: Row, answer: Answer): void {
 }
 
 describe(`the bad-input table: ${ROWS.length} bad requests, each refused with its status and nothing written`, () => {
-  test.each(ROWS.map((row) => [`${row.name} → ${Array.isArray(row.status) ? row.status.join(' or ') : row.status}`, row] as const))('%s', async (_name, row) => {
-    const before = await lastRevision(raw.kv);
-    const answer = await send(row);
-    const allowed = Array.isArray(row.status) ? row.status : [row.status];
-    expect(allowed, `got ${answer.status}: ${answer.body.slice(0, 300)}`).toContain(answer.status);
-    checkShape(row, answer);
-    if (answer.status === 308) expect(answer.headers.location).toBe('/api');
-    // Refused means refused: the bucket did not move.
-    expect(await lastRevision(raw.kv)).toBe(before);
-  });
+  test.each(ROWS.map((row) => [`${row.name} → ${Array.isArray(row.status) ? row.status.join(' or ') : row.status}`, row] as const))(
+    '%s',
+    async (_name, row) => {
+      const before = await lastRevision(raw.kv);
+      const answer = await send(row);
+      const allowed = Array.isArray(row.status) ? row.status : [row.status];
+      expect(allowed, `got ${answer.status}: ${answer.body.slice(0, 300)}`).toContain(answer.status);
+      checkShape(row, answer);
+      if (answer.status === 308) expect(answer.headers.location).toBe('/api');
+      // Refused means refused: the bucket did not move.
+      expect(await lastRevision(raw.kv)).toBe(before);
+    },
+  );
 });
 
 describe('positive controls: what looks odd but is legal is served', () => {
   test('a key holding "/" sent as %2F is written, read, listed and has history under its real name', async () => {
     const key = 'team/reports.daily';
-    const put = await send({ path: pipePath(encodeURIComponent(key)), headers: { 'if-match': undefined, 'if-none-match': '*' }, body: valid() });
+    const put = await send({
+      path: pipePath(encodeURIComponent(key)),
+      headers: { 'if-match': undefined, 'if-none-match': '*' },
+      body: valid(),
+    });
     expect(put.status, put.body).toBe(200);
     const revision = Number(JSON.parse(put.body).revision);
     expect((await raw.kv.get(key))?.revision).toBe(revision);
@@ -552,7 +858,9 @@ describe('bad input from another writer', () => {
     const entry = await waitFor(
       async () => {
         const res = await send({ method: 'GET', path: pipePath(key) });
-        return res.status === 200 ? (JSON.parse(res.body) as { revision: number; value: unknown; raw?: string; invalid?: { message: string } }) : undefined;
+        return res.status === 200
+          ? (JSON.parse(res.body) as { revision: number; value: unknown; raw?: string; invalid?: { message: string } })
+          : undefined;
       },
       { what: `${key} to be served` },
     );

@@ -31,11 +31,8 @@ beforeAll(async () => {
 });
 
 afterAll(() =>
-  disposeAll(
-    supervisor && (() => supervisor.stop()),
-    raw && (() => raw.close()),
-    nats && (() => nats.dispose()),
-    () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })),
+  disposeAll(supervisor && (() => supervisor.stop()), raw && (() => raw.close()), nats && (() => nats.dispose()), () =>
+    tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })),
   ),
 );
 
@@ -56,7 +53,9 @@ test('every top-level *.sql file becomes a pipe named after the file, its SQL th
   const result = await bootstrapSqlFiles(dir, supervisor);
 
   expect(result).toEqual({ created: ['boot-two', 'boot_daily'], kept: [], skipped: [] });
-  expect((await raw.kv.get('boot_daily'))?.string()).toBe('{"name":"boot_daily","sql":"SELECT day, count() FROM events\\nGROUP BY day\\n"}');
+  expect((await raw.kv.get('boot_daily'))?.string()).toBe(
+    '{"name":"boot_daily","sql":"SELECT day, count() FROM events\\nGROUP BY day\\n"}',
+  );
   expect((await raw.kv.get('boot-two'))?.string()).toBe('{"name":"boot-two","sql":"SELECT \'{{who}}\' AS who"}');
   // Nothing else was written: not the nested file, not the .txt.
   expect(await lastRevision(raw.kv)).toBe(before + 2);

@@ -80,7 +80,8 @@ let keySeq = 0;
 /** A key no other test uses. */
 const uniqueKey = (prefix: string) => `${prefix}_${(++keySeq).toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
 
-const pipeJson = (key: string, sql = `SELECT '${key}'`, extra: Record<string, unknown> = {}) => JSON.stringify({ name: key, sql, ...extra });
+const pipeJson = (key: string, sql = `SELECT '${key}'`, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ name: key, sql, ...extra });
 
 async function open(target: TestConsole, lastEventId?: number): Promise<SseClient> {
   const client = await connectSse(`${target.url}/api/events`, { headers: AUTH, ...(lastEventId === undefined ? {} : { lastEventId }) });
@@ -117,7 +118,8 @@ const reached = (revision: number) => (events: SseEvent[]) => events.some((e) =>
 function expectStrictlyIncreasing(events: SseEvent[]): void {
   const withIds = events.filter((e) => e.id !== undefined).map((e) => e.id!);
   for (let i = 1; i < withIds.length; i++) {
-    if (!(withIds[i]! > withIds[i - 1]!)) throw new Error(`ids not strictly increasing at ${i}: ${withIds.slice(Math.max(0, i - 3), i + 3).join(', ')}`);
+    if (!(withIds[i]! > withIds[i - 1]!))
+      throw new Error(`ids not strictly increasing at ${i}: ${withIds.slice(Math.max(0, i - 3), i + 3).join(', ')}`);
   }
 }
 
@@ -202,7 +204,12 @@ describe('a fresh connection', () => {
 
     expect(summary(after.slice(first + 1))).toEqual([`put#${putRevision}:${c}`, `delete#${deleteRevision}:${a}`]);
     const put = after[first + 1]!.data as Entry;
-    expect(put).toMatchObject({ key: c, revision: putRevision, operation: 'PUT', value: { name: c, sql: 'SELECT 2', resolved_tables: ['t'] } });
+    expect(put).toMatchObject({
+      key: c,
+      revision: putRevision,
+      operation: 'PUT',
+      value: { name: c, sql: 'SELECT 2', resolved_tables: ['t'] },
+    });
     expect(new Date(put.updated).toISOString()).toBe(put.updated);
     const del = after[first + 2]!.data as DeleteMarker;
     expect(del).toMatchObject({ key: a, revision: deleteRevision, operation: 'DEL' });
@@ -472,10 +479,13 @@ describe('a bucket deleted and recreated by another client', () => {
     expectStrictlyIncreasing(since.slice(since.findIndex((e) => e.event === 'snapshot')));
 
     // A client coming back with an id of the old bucket.
-    await waitFor(async () => {
-      const h = await health(target);
-      return h.revision === newLast && h.pipes === 3;
-    }, { what: 'the console to load the recreated bucket' });
+    await waitFor(
+      async () => {
+        const h = await health(target);
+        return h.revision === newLast && h.pipes === 3;
+      },
+      { what: 'the console to load the recreated bucket' },
+    );
     const returning = await open(target, oldId);
     const [snap] = await returning.waitForEvents((events) => snapshots(events).length > 0).then(snapshots);
     expect(changes(returning.events)).toEqual([]);
@@ -505,13 +515,17 @@ describe.each<Server>(['server.mjs', 'next-start'])('a client that never reads (
     const nc = await connect({ servers: ownNats.url, name: 'test-writer', maxReconnectAttempts: -1 });
     writer = { nc, kv: await new Kvm(nc).create(BUCKET, { history: 64 }), close: () => nc.close() };
     memoryFile = path.join(mkdtempSync(path.join(tmpdir(), 'pipes-memory-')), 'memory.json');
-    target = await startTestConsole(ownNats.url, {
-      PIPES_SSE_QUEUE_BYTES: String(QUEUE_BYTES),
-      // A small ring, so the ring's own memory (10,000 frames by default) does not count here.
-      PIPES_RING_EVENTS: '100',
-      PIPES_TEST_MEMORY_FILE: memoryFile,
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${MEMORY_PROBE}`.trim(),
-    }, server);
+    target = await startTestConsole(
+      ownNats.url,
+      {
+        PIPES_SSE_QUEUE_BYTES: String(QUEUE_BYTES),
+        // A small ring, so the ring's own memory (10,000 frames by default) does not count here.
+        PIPES_RING_EVENTS: '100',
+        PIPES_TEST_MEMORY_FILE: memoryFile,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${MEMORY_PROBE}`.trim(),
+      },
+      server,
+    );
   });
   afterAll(async () => {
     await disposeAll(

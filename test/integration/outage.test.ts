@@ -69,7 +69,9 @@ test('a write while nats-server is frozen (SIGSTOP: connected, silent) answers 5
   expect(put.ms).toBeLessThan(5_000);
   expect(put.res.headers.get('retry-after')).toBe('2');
   // nats.js's own reason in the parentheses.
-  expect(((await put.res.json()) as { error: string }).error).toMatch(/^NATS did not answer in time \(.+\); a write may or may not have been applied$/);
+  expect(((await put.res.json()) as { error: string }).error).toMatch(
+    /^NATS did not answer in time \(.+\); a write may or may not have been applied$/,
+  );
 
   await healthy();
   // The request may still have reached the server's socket before the freeze: report what happened.
@@ -133,10 +135,13 @@ test('with nats-server stopped: writes and history answer 503 within 5 s, health
 
   // And the watch resumed: another writer's put after the restart is served.
   const external = await raw.kv.put('outage_external', '{"name":"outage_external","sql":"SELECT 3"}');
-  await waitFor(async () => {
-    const res = (await timed('/api/pipes/outage_external')).res;
-    return res.status === 200 && ((await res.json()) as Entry).revision === external;
-  }, { what: 'the external put after the restart to be served' });
+  await waitFor(
+    async () => {
+      const res = (await timed('/api/pipes/outage_external')).res;
+      return res.status === 200 && ((await res.json()) as Entry).revision === external;
+    },
+    { what: 'the external put after the restart to be served' },
+  );
 });
 
 test('with nats-server restarted without JetStream: every route answers 503 naming JetStream and health says so; with JetStream back, all is served again', async () => {

@@ -23,7 +23,11 @@ beforeEach(async () => {
 afterEach(async () => {
   const started = supervisor;
   supervisor = undefined;
-  await disposeAll(started && (() => started.stop()), () => raw.close(), () => nats.dispose());
+  await disposeAll(
+    started && (() => started.stop()),
+    () => raw.close(),
+    () => nats.dispose(),
+  );
 });
 
 /** Starts a hub on the test's server, recording every event from the very first one. */
@@ -201,7 +205,9 @@ test('nats-server killed and restarted under a busy writer: no spinning while do
     await waitFor(() => writer.acked.length >= ackedBeforeRestart + 50, { what: 'the writer to write after the restart' });
     const followed = writer.acked.at(-1)!.revision;
     await waitFor(() => h.status().revision >= followed, { what: 'the hub to resume' });
-    console.log(`hub caught up with a write made after the restart ${(performance.now() - restartedAt).toFixed(0)} ms after nats-server was restarted`);
+    console.log(
+      `hub caught up with a write made after the restart ${(performance.now() - restartedAt).toFixed(0)} ms after nats-server was restarted`,
+    );
   } finally {
     await writer.stop();
   }

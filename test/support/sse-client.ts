@@ -221,7 +221,9 @@ export class StuckSseClient extends SseRecorder {
     });
     // Never read: no data listener, and the socket stops pulling from the kernel right away.
     socket.pause();
-    socket.write(eventStreamRequest(target, { ...(lastEventId === undefined ? {} : { 'Last-Event-ID': String(lastEventId) }), ...headers }));
+    socket.write(
+      eventStreamRequest(target, { ...(lastEventId === undefined ? {} : { 'Last-Event-ID': String(lastEventId) }), ...headers }),
+    );
     const client = new StuckSseClient(socket, `stuck SSE ${url}`);
     socket.on('error', (err) => client.end(`socket error: ${err.message}`));
     socket.on('close', () => client.end('socket closed'));
@@ -249,7 +251,9 @@ export class StuckSseClient extends SseRecorder {
       if (isChunked(response.headers)) this.chunked = new ChunkedDecoder();
       else if ('content-length' in response.headers || !/^close$/i.test(response.headers.connection ?? '')) {
         this.socket.destroy();
-        return this.end(`expected a stream (chunked, or until the connection closes), got:\n${this.head.toString('latin1', 0, response.bodyStart)}`);
+        return this.end(
+          `expected a stream (chunked, or until the connection closes), got:\n${this.head.toString('latin1', 0, response.bodyStart)}`,
+        );
       }
       data = this.head.subarray(response.bodyStart);
       this.head = undefined;

@@ -12,8 +12,14 @@ import { claimAt, principalForToken } from './tokens';
 const auth = { roleClaim: 'role', adminRole: 'admin' };
 const secret = 'a-wavehouse-shared-secret-of-some-length';
 const creds = (over: Record<string, string | undefined> = {}) =>
-  loadCredentials({ dataDir: mkdtempSync(path.join(tmpdir(), 'auth-')), auth: { ...auth, adminToken: 'adm-token', viewerToken: 'view-token', jwtSecret: secret, ...over } });
-const jwt = (claims: Record<string, unknown>, { key = secret, alg = 'HS256', exp = '1h', nbf }: { key?: string; alg?: string; exp?: string | number; nbf?: number } = {}) => {
+  loadCredentials({
+    dataDir: mkdtempSync(path.join(tmpdir(), 'auth-')),
+    auth: { ...auth, adminToken: 'adm-token', viewerToken: 'view-token', jwtSecret: secret, ...over },
+  });
+const jwt = (
+  claims: Record<string, unknown>,
+  { key = secret, alg = 'HS256', exp = '1h', nbf }: { key?: string; alg?: string; exp?: string | number; nbf?: number } = {},
+) => {
   let builder = new SignJWT(claims).setProtectedHeader({ alg }).setIssuedAt().setExpirationTime(exp);
   if (nbf !== undefined) builder = builder.setNotBefore(nbf);
   return builder.sign(new TextEncoder().encode(key));
@@ -100,7 +106,8 @@ describe('session cookie', () => {
 });
 
 describe('same origin', () => {
-  const req = (headers: Record<string, string>) => new Request('http://127.0.0.1:3000/api/pipes/x', { method: 'PUT', headers: { host: '127.0.0.1:3000', ...headers } });
+  const req = (headers: Record<string, string>) =>
+    new Request('http://127.0.0.1:3000/api/pipes/x', { method: 'PUT', headers: { host: '127.0.0.1:3000', ...headers } });
   it('accepts the console origin and refuses others or none', () => {
     expect(() => assertSameOrigin(req({ origin: 'http://127.0.0.1:3000' }))).not.toThrow();
     expect(() => assertSameOrigin(req({ origin: 'http://evil.example' }))).toThrow(/cross-site/);

@@ -24,7 +24,8 @@ export function errorResponse(err: unknown): Response {
   if (err instanceof PayloadTooLargeError) return json(413, { error: err.message });
   if (err instanceof UnsupportedMediaTypeError) return json(415, { error: err.message });
   if (err instanceof PreconditionRequiredError) return json(428, { error: err.message });
-  if (err instanceof TooManyRequestsError) return json(429, { error: err.message }, { 'Retry-After': String(Math.ceil(err.retryAfterMs / 1000)) });
+  if (err instanceof TooManyRequestsError)
+    return json(429, { error: err.message }, { 'Retry-After': String(Math.ceil(err.retryAfterMs / 1000)) });
   if (err instanceof UnavailableError) return json(503, { error: err.message }, { 'Retry-After': '2' });
   if (err instanceof BucketMissingError) return json(503, { error: `the pipes bucket is missing: ${err.message}` }, { 'Retry-After': '2' });
   log.error('unexpected error in an API route', { error: errorMessage(err), stack: err instanceof Error ? err.stack : undefined });

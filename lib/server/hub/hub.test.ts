@@ -6,7 +6,13 @@ import { UnavailableError } from '@/lib/server/errors';
 import { Hub, type HubEvent } from './hub';
 import { WatchLoop } from './watch-loop';
 
-const put = (key: string, revision: number, sql = 'SELECT 1'): Entry => ({ key, revision, updated: '2026-01-01T00:00:00.000Z', operation: 'PUT', value: { name: key, sql } });
+const put = (key: string, revision: number, sql = 'SELECT 1'): Entry => ({
+  key,
+  revision,
+  updated: '2026-01-01T00:00:00.000Z',
+  operation: 'PUT',
+  value: { name: key, sql },
+});
 
 function recordingHub(options: { ringEvents?: number } = {}) {
   const hub = new Hub({ bucket: 'B', ...options });

@@ -32,7 +32,8 @@ export type HubListener = (event: HubEvent) => void;
 
 export type HubOptions = { bucket: string; ringEvents?: number; ringBytes?: number };
 
-export const JETSTREAM_UNAVAILABLE = 'JetStream is not enabled on the NATS server (or does not answer); nothing can be read from or written to the bucket';
+export const JETSTREAM_UNAVAILABLE =
+  'JetStream is not enabled on the NATS server (or does not answer); nothing can be read from or written to the bucket';
 
 /**
  * The watched cache of the pipes bucket, in memory and free of I/O: the bucket supervisor fills

@@ -3,7 +3,13 @@ import type { Change, Entry } from '@/lib/pipes/entry';
 import type { BucketInfo, BucketWatch, WatchedChange } from '@/lib/server/nats';
 import { backoffDelay, WatchLoop, type WatchSink } from './watch-loop';
 
-const put = (key: string, revision: number): Entry => ({ key, revision, updated: '2026-01-01T00:00:00.000Z', operation: 'PUT', value: { name: key, sql: 'SELECT 1' } });
+const put = (key: string, revision: number): Entry => ({
+  key,
+  revision,
+  updated: '2026-01-01T00:00:00.000Z',
+  operation: 'PUT',
+  value: { name: key, sql: 'SELECT 1' },
+});
 
 /** A watch fed by the test; `end()` closes it like a dropped consumer. */
 function scriptedWatch(initial: WatchedChange[] = []) {
@@ -11,9 +17,18 @@ function scriptedWatch(initial: WatchedChange[] = []) {
   let wake: (() => void) | undefined;
   let ended = false;
   const watch: BucketWatch & { push(c: WatchedChange): void; end(): void } = {
-    push(c) { queue.push(c); wake?.(); },
-    end() { ended = true; wake?.(); },
-    stop() { ended = true; wake?.(); },
+    push(c) {
+      queue.push(c);
+      wake?.();
+    },
+    end() {
+      ended = true;
+      wake?.();
+    },
+    stop() {
+      ended = true;
+      wake?.();
+    },
     async *[Symbol.asyncIterator]() {
       for (;;) {
         if (queue.length) yield queue.shift()!;
@@ -58,13 +73,19 @@ const info = (over: Partial<BucketInfo> = {}): BucketInfo => ({ created: 'epoch-
 
 describe('WatchLoop', () => {
   it('stages the replay and replaces the state once the last replayed entry has nothing pending', async () => {
-    const watch = scriptedWatch([{ change: put('a', 1), pending: 1 }, { change: put('b', 2), pending: 0 }]);
+    const watch = scriptedWatch([
+      { change: put('a', 1), pending: 1 },
+      { change: put('b', 2), pending: 0 },
+    ]);
     const { sink, state } = recordingSink();
     const loop = new WatchLoop({ info: async () => info(), watch: async () => watch }, sink);
     loop.start();
     await until(() => state.replaced.length === 1, 'snapshot');
     expect(state.replaced).toEqual(['initial']);
-    expect([...state.keys]).toEqual([['a', 1], ['b', 2]]);
+    expect([...state.keys]).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     watch.push({ change: put('c', 3), pending: 0 });
     await until(() => state.revision === 3, 'live change');
     expect(state.applied).toEqual([3]);
@@ -126,7 +147,13 @@ describe('WatchLoop', () => {
     let calls = 0;
     const { sink, state } = recordingSink();
     const loop = new WatchLoop(
-      { info: async () => { calls++; throw new Error('NATS down'); }, watch: async () => scriptedWatch() },
+      {
+        info: async () => {
+          calls++;
+          throw new Error('NATS down');
+        },
+        watch: async () => scriptedWatch(),
+      },
       sink,
       { initialMs: 20, maxMs: 40 },
     );

@@ -23,7 +23,11 @@ function fakeHub({ ready = true, revision = 10, ring = [] as Frame[] } = {}) {
   };
   const emitChange = (revision: number) => {
     state.revision = revision;
-    const event: HubEvent = { type: 'change', change: { key: 'k', revision, updated: '', operation: 'DEL' }, frame: frame(`change@${revision}`) };
+    const event: HubEvent = {
+      type: 'change',
+      change: { key: 'k', revision, updated: '', operation: 'DEL' },
+      frame: frame(`change@${revision}`),
+    };
     listeners.forEach((l) => l(event));
   };
   const emitSnapshot = (revision: number) => {

@@ -7,7 +7,11 @@ import type { EventSink, Subscription } from './subscription';
  * per client. The stream's queue is bounded by `queueBytes`: `pull()` runs when the client
  * has drained it below that.
  */
-export function webEventStream(open: (sink: EventSink) => Subscription, queueBytes: number, signal: AbortSignal): ReadableStream<Uint8Array> {
+export function webEventStream(
+  open: (sink: EventSink) => Subscription,
+  queueBytes: number,
+  signal: AbortSignal,
+): ReadableStream<Uint8Array> {
   let subscription: Subscription | undefined;
   const close = () => subscription?.close();
   return new ReadableStream<Uint8Array>(

@@ -68,9 +68,7 @@ export class PipeBucket {
    */
   async watch(fromRevision?: number): Promise<BucketWatch> {
     const iterator = await guard(() =>
-      this.kv.watch(
-        fromRevision ? { key: '>', resumeFromRevision: fromRevision } : { key: '>', include: KvWatchInclude.LastValue },
-      ),
+      this.kv.watch(fromRevision ? { key: '>', resumeFromRevision: fromRevision } : { key: '>', include: KvWatchInclude.LastValue }),
     );
     return {
       stop: () => iterator.stop(),
@@ -147,4 +145,3 @@ async function guard<T>(op: () => Promise<T>): Promise<T> {
     throw fromNatsError(err);
   }
 }
-

@@ -4,7 +4,6 @@ import { connect, credsAuthenticator, type NatsConnection } from '@nats-io/trans
 import { LinkState } from '@/lib/live/protocol';
 import type { Config } from '@/lib/server/config';
 
-
 export type NatsLink = {
   connection: NatsConnection;
   state(): LinkState;

@@ -20,7 +20,9 @@ describe('fromNatsError', () => {
     const mapped = fromNatsError(new jserrors.JetStreamNotEnabled('jetstream is not enabled'));
     expect(mapped).toBeInstanceOf(JetStreamUnavailableError);
     expect(mapped).toBeInstanceOf(UnavailableError);
-    expect((mapped as Error).message).toBe('JetStream did not answer: it is not enabled on the NATS server, or the pipes bucket is missing');
+    expect((mapped as Error).message).toBe(
+      'JetStream did not answer: it is not enabled on the NATS server, or the pipes bucket is missing',
+    );
   });
 
   it('a payload over max_payload once the headers are counted is a value too large', () => {

@@ -28,12 +28,17 @@ export class JetStreamUnavailableError extends UnavailableError {
 }
 
 // A lost compare-and-set comes with either code, depending on the server's path.
-const WRONG_LAST_SEQUENCE: readonly number[] = [JetStreamApiCodes.StreamWrongLastSequence, JetStreamApiCodes.StreamWrongLastSequenceUnknown];
+const WRONG_LAST_SEQUENCE: readonly number[] = [
+  JetStreamApiCodes.StreamWrongLastSequence,
+  JetStreamApiCodes.StreamWrongLastSequenceUnknown,
+];
 
 /** Maps a NATS failure to the app's errors; what is not recognised passes through. */
 export function fromNatsError(err: unknown): unknown {
   if (err instanceof jserrors.JetStreamNotEnabled) {
-    return new JetStreamUnavailableError('JetStream did not answer: it is not enabled on the NATS server, or the pipes bucket is missing', { cause: err });
+    return new JetStreamUnavailableError('JetStream did not answer: it is not enabled on the NATS server, or the pipes bucket is missing', {
+      cause: err,
+    });
   }
   if (err instanceof JetStreamApiError) {
     if (WRONG_LAST_SEQUENCE.includes(err.code)) return new RevisionMismatchError(err.message, { cause: err });
@@ -61,7 +66,9 @@ export function fromNatsError(err: unknown): unknown {
   }
   if (err instanceof natsErrors.InvalidArgumentError && /max_payload/.test(err.message)) {
     // The client counts the compare-and-set headers into the payload too.
-    return new ValueTooLargeError('the value and its compare-and-set headers exceed what NATS accepts in one message (max_payload)', { cause: err });
+    return new ValueTooLargeError('the value and its compare-and-set headers exceed what NATS accepts in one message (max_payload)', {
+      cause: err,
+    });
   }
   if (err instanceof Error && /stream not found/i.test(err.message)) return new BucketMissingError(err.message, { cause: err });
   return err;

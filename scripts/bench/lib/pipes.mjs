@@ -7,7 +7,9 @@ const VIEWS = ['by_hour', 'by_day', 'top', 'window', 'latest', 'by_region', 'err
 const COLUMNS = ['event', 'device', 'region', 'model', 'status', 'rssi', 'battery', 'user_id', 'amount', 'firmware'];
 const ROLES = ['analyst', 'support', 'ops', 'finance', 'admin'];
 const WORDS =
-  'rolling aggregate of raw samples per device and region used by the ops dashboard and the weekly report with late data folded in after the ingest lag settles'.split(' ');
+  'rolling aggregate of raw samples per device and region used by the ops dashboard and the weekly report with late data folded in after the ingest lag settles'.split(
+    ' ',
+  );
 
 /**
  * mulberry32: a tiny seeded PRNG, so every run of the benchmark loads the same bucket.

@@ -74,9 +74,11 @@ export function openSseStream({ url, token, onEvent, onEnd, lastEventId }) {
           const { statusLine, status, headers, bodyStart } = response;
           const rest = head.subarray(bodyStart);
           head = undefined;
-          if (status !== 200) return refuse(new Error(`GET ${target.pathname} answered ${statusLine}: ${rest.toString('utf8').slice(0, 200)}`));
+          if (status !== 200)
+            return refuse(new Error(`GET ${target.pathname} answered ${statusLine}: ${rest.toString('utf8').slice(0, 200)}`));
           const encoding = headers['content-encoding'];
-          if (encoding && encoding !== 'identity') return refuse(new Error(`GET ${target.pathname}: the event stream came with Content-Encoding ${encoding}`));
+          if (encoding && encoding !== 'identity')
+            return refuse(new Error(`GET ${target.pathname}: the event stream came with Content-Encoding ${encoding}`));
           if (isChunked(headers)) chunked = new ChunkedDecoder();
           settled = true;
           resolve({ close: () => socket.destroy(), headers, parser });

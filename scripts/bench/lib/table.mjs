@@ -9,7 +9,10 @@ export function formatTable(header, rows) {
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   /** @param {string[]} row */
   const line = (row) =>
-    row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    row
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 

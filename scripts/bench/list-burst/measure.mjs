@@ -235,7 +235,14 @@ export async function browserBurst({ n, runs, puts, pipes, kv, tabs, watcher, br
   const label = n < WARMUP_BURSTS ? `warm-up burst ${n + 1}` : traced ? 'traced burst' : `burst ${n + 1 - WARMUP_BURSTS}/${runs}`;
   const b = burstWrites(pipes, n, puts, runs, 'browser');
   const text = markerText(n, runs, 'browser');
-  await Promise.all(tabs.map((t) => t.page.evaluate(([key, text, ms]) => window.__listBurst.arm(key, text, ms), /** @type {const} */ ([MARKER_KEY, text, BURST_TIMEOUT_MS]))));
+  await Promise.all(
+    tabs.map((t) =>
+      t.page.evaluate(
+        ([key, text, ms]) => window.__listBurst.arm(key, text, ms),
+        /** @type {const} */ ([MARKER_KEY, text, BURST_TIMEOUT_MS]),
+      ),
+    ),
+  );
   if (traced) await browser.startTracing(undefined, { path: traceFile, categories: TRACE_CATEGORIES });
   const cpuBefore = { console: cpuMsOf(consolePid), renderers: await rendererCpuMs(browserCdp), bench: process.cpuUsage() };
   const put = await putBurst(kv, b);

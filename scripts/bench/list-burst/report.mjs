@@ -177,21 +177,39 @@ function report(r) {
   /** @param {{ maxMs?: Summary, sumMs?: Summary, count?: Summary }} t */
   const tasks = (t) => [f(t.maxMs?.median), f(t.sumMs?.median), f(t.count?.median)];
   /** @param {string} label  @param {Summary | undefined} s  @param {Summary | undefined} [ack] */
-  const row = (label, s, ack, long = none) => [label, f(s?.median), f(s?.max), x(s && raw ? s.median / raw.median : undefined), f(ack?.median), ...long];
+  const row = (label, s, ack, long = none) => [
+    label,
+    f(s?.median),
+    f(s?.max),
+    x(s && raw ? s.median / raw.median : undefined),
+    f(ack?.median),
+    ...long,
+  ];
   const table = formatTable(
     [`first put → whole burst (ms), N=${r.setup.runs}`, 'median', 'max', '÷ raw', 'after ack', 'long task max', 'sum', 'count'],
     [
       row('raw KV watch (floor; console not running)', raw, r.rawFloor.markerAckedToLastEntryMs),
       row('raw KV watch, beside console + browser', r.rawBesideBrowser.firstPutToLastEntryMs, r.rawBesideBrowser.markerAckedToLastEntryMs),
-      row('leader tab (EventSource): marker in DOM', r.leader.firstPutToInDomMs, r.leader.markerAckedToInDomMs, tasks(r.leader.longTasksDuringBurst)),
+      row(
+        'leader tab (EventSource): marker in DOM',
+        r.leader.firstPutToInDomMs,
+        r.leader.markerAckedToInDomMs,
+        tasks(r.leader.longTasksDuringBurst),
+      ),
       row('  … and the next frame', r.leader.firstPutToNextFrameMs),
-      row('follower tab (BroadcastChannel): in DOM', r.follower.firstPutToInDomMs, r.follower.markerAckedToInDomMs, tasks(r.follower.longTasksDuringBurst)),
+      row(
+        'follower tab (BroadcastChannel): in DOM',
+        r.follower.firstPutToInDomMs,
+        r.follower.markerAckedToInDomMs,
+        tasks(r.follower.longTasksDuringBurst),
+      ),
       row('  … and the next frame', r.follower.firstPutToNextFrameMs),
     ],
   );
   /** @typedef {ReturnType<typeof results>['leader']} TabResults */
   /** @param {TabResults} t */
-  const after = (t) => `${f(t.longTasksAfterBurst.count?.median)} long tasks, sum ${f(t.longTasksAfterBurst.sumMs?.median)} ms, max ${f(t.longTasksAfterBurst.maxMs?.median)} ms`;
+  const after = (t) =>
+    `${f(t.longTasksAfterBurst.count?.median)} long tasks, sum ${f(t.longTasksAfterBurst.sumMs?.median)} ms, max ${f(t.longTasksAfterBurst.maxMs?.median)} ms`;
   /** @param {TabResults} t */
   const attr = (t) => {
     const a = t.attribution;
@@ -210,12 +228,16 @@ function report(r) {
     '',
     table,
     '',
-    '÷ raw: median ÷ the floor\'s median. after ack: median time from the marker put\'s acknowledgement (the writer done) to the same point.',
-    'long tasks (medians of the bursts\' max, sum, count): those that started between the first put and the marker in that tab\'s DOM; ' +
+    "÷ raw: median ÷ the floor's median. after ack: median time from the marker put's acknowledgement (the writer done) to the same point.",
+    "long tasks (medians of the bursts' max, sum, count): those that started between the first put and the marker in that tab's DOM; " +
       `worst burst: leader ${f(r.leader.longTasksDuringBurst.maxMs?.max)} ms, follower ${f(r.follower.longTasksDuringBurst.maxMs?.max)} ms.`,
     `writer: first put → marker acknowledged, median ${f(r.rawFloor.writtenMs?.median)} ms alone, ${f(r.writer.firstPutToMarkerAckedMs?.median)} ms beside console + browser ` +
       `(same machine, ${r.machine.cpus} CPUs: the burst is spread over that long); every entry reached the raw watch: ${r.rawFloor.allReceived && r.rawBesideBrowser.allReceived ? 'yes' : 'NO'}`,
-    ...(missed.length ? [`NOT SEEN within ${BURST_TIMEOUT_MS / 1000} s: ${missed.map((role) => `${role} bursts ${r[role].burstsNotSeenWithin.bursts.join(', ')}`).join('; ')}`] : []),
+    ...(missed.length
+      ? [
+          `NOT SEEN within ${BURST_TIMEOUT_MS / 1000} s: ${missed.map((role) => `${role} bursts ${r[role].burstsNotSeenWithin.bursts.join(', ')}`).join('; ')}`,
+        ]
+      : []),
     `after the burst (until ${r.setup.pauseAfterBurstMs / 1000} s after the marker showed; row marks expire and fade out in it): leader ${after(r.leader)}; follower ${after(r.follower)}`,
     `where the burst's long frames went, leader: ${attr(r.leader)}`,
     `where the burst's long frames went, follower: ${attr(r.follower)}`,
