@@ -6,6 +6,19 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { repoRoot } from '../../lib/cli.mjs';
 
+/**
+ * What the production server reads at run time besides .next, public/ and node_modules: server.mjs
+ * and the plain modules it imports, and next.config.mjs with the headers JSON it reads at start.
+ */
+const RUNTIME_FILES = [
+  'server.mjs',
+  'lib/defaults.mjs',
+  'lib/server/live/handover.mjs',
+  'next.config.mjs',
+  'package.json',
+  'lib/server/static-security-headers.json',
+];
+
 const builtAt = () => statSync(join(repoRoot, '.next', 'BUILD_ID')).mtimeMs;
 
 /** @returns {{ dir: string, buildId: string, builtAt: string, remove(): void }} */
@@ -23,8 +36,7 @@ export function snapshotProductionBuild() {
     if (builtAt() !== before || !existsSync(join(dir, '.next', 'BUILD_ID'))) {
       throw new Error('.next changed while it was being copied (a `next build` is running?); try again when it is done');
     }
-    // next.config.mjs reads its headers from the JSON file at start.
-    for (const file of ['server.mjs', 'next.config.mjs', 'package.json', 'lib/server/static-security-headers.json']) {
+    for (const file of RUNTIME_FILES) {
       cpSync(join(repoRoot, file), join(dir, file));
     }
     if (existsSync(join(repoRoot, 'public'))) cpSync(join(repoRoot, 'public'), join(dir, 'public'), { recursive: true });
