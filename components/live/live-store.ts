@@ -6,7 +6,7 @@ import type { LiveEvent } from '@/lib/live/protocol';
 import { initialLiveState, liveReducer, type ConnectionState, type LiveAction, type LiveState } from '@/lib/live/reducer';
 import { shareWithOtherTabs } from './browser-tab-share';
 import { EventSourceConnection } from './event-source-connection';
-import type { Relay, SharedState, TabShare, TabShareHost } from './tab-share';
+import { eventsOfSharedState, sharedStateOf, type Relay, type SharedState, type TabShare, type TabShareHost } from './tab-share';
 
 // Hidden tabs get no animation frames: their events are applied by this timer instead.
 const HIDDEN_FLUSH_MS = 250;
@@ -73,10 +73,7 @@ export class LiveStore implements TabShareHost {
     if (message.type === 'event') this.enqueue(message.event);
     else if (message.type === 'connection') this.setConnection(message.state);
     else {
-      const { snapshot, nats, jetstream } = message;
-      if (snapshot && !this.state.synced) this.enqueue({ event: 'snapshot', id: snapshot.revision, data: snapshot });
-      if (nats && jetstream)
-        this.enqueue({ event: 'status', data: { nats, jetstream, ready: snapshot !== undefined, revision: snapshot?.revision ?? 0 } });
+      for (const event of eventsOfSharedState(message, this.state.synced)) this.enqueue(event);
       this.setConnection(message.connection);
     }
   }
@@ -87,14 +84,7 @@ export class LiveStore implements TabShareHost {
 
   stateFor(withSnapshot: boolean): SharedState {
     this.flush();
-    const { synced, revision, pipes, nats, jetstream, connection } = this.state;
-    return {
-      type: 'state',
-      snapshot: withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined,
-      nats,
-      jetstream,
-      connection,
-    };
+    return sharedStateOf(this.state, withSnapshot);
   }
 
   private enqueue(event: LiveEvent): void {

@@ -3,7 +3,9 @@ import type { LiveEvent } from '@/lib/live/protocol';
 import { initialLiveState, liveReducer, type LiveState } from '@/lib/live/reducer';
 import type { Entry } from '@/lib/pipes/entry';
 import {
+  eventsOfSharedState,
   LIVE_SHARE_NAME,
+  sharedStateOf,
   TabShare,
   tabChannelName,
   type ChannelPort,
@@ -12,6 +14,7 @@ import {
   type SharedState,
   type TabShareHost,
 } from './tab-share';
+import { pipeEntry } from '@/test/support/entries';
 
 // A browser in miniature: one lock manager and one channel bus for all tabs, a server the leading
 // tab connects to, and tabs that can hang (run no code, their messages wait) or close (the
@@ -177,13 +180,7 @@ class FakeChannelBus {
   }
 }
 
-const entry = (key: string, revision: number): Entry => ({
-  key,
-  revision,
-  updated: '2026-01-01T00:00:00.000Z',
-  operation: 'PUT',
-  value: { name: key, sql: 'SELECT 1' },
-});
+const entry = (key: string, revision: number): Entry => pipeEntry(key, revision);
 
 /** GET /api/events: a snapshot for a new client, exactly the changes after its id for a resuming one. */
 class FakeServer {
@@ -288,7 +285,7 @@ class Tab implements TabShareHost {
     if (message.type === 'event') this.apply(message.event);
     else if (message.type === 'connection') this.state = liveReducer(this.state, { type: 'connection', state: message.state });
     else {
-      if (message.snapshot && !this.state.synced) this.apply({ event: 'snapshot', id: message.snapshot.revision, data: message.snapshot });
+      for (const event of eventsOfSharedState(message, this.state.synced)) this.apply(event);
       this.state = liveReducer(this.state, { type: 'connection', state: message.connection });
     }
   }
@@ -298,14 +295,7 @@ class Tab implements TabShareHost {
   }
 
   stateFor(withSnapshot: boolean): SharedState {
-    const { synced, revision, pipes, nats, jetstream, connection } = this.state;
-    return {
-      type: 'state',
-      snapshot: withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined,
-      nats,
-      jetstream,
-      connection,
-    };
+    return sharedStateOf(this.state, withSnapshot);
   }
 
   private apply(event: LiveEvent): void {

@@ -32,6 +32,23 @@ export type SharedState = {
   connection: ConnectionState;
 };
 
+/** The state a leader answers a greeting with: its snapshot only when the greeting tab has none. */
+export function sharedStateOf(state: LiveState, withSnapshot: boolean): SharedState {
+  const { synced, revision, pipes, nats, jetstream, connection } = state;
+  const snapshot = withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined;
+  return { type: 'state', snapshot, nats, jetstream, connection };
+}
+
+/** The events a tab applies for a leader's state: the snapshot if it has none yet, then the link's status. */
+export function eventsOfSharedState(shared: SharedState, synced: boolean): LiveEvent[] {
+  const { snapshot, nats, jetstream } = shared;
+  const events: LiveEvent[] = [];
+  if (snapshot && !synced) events.push({ event: 'snapshot', id: snapshot.revision, data: snapshot });
+  if (nats && jetstream)
+    events.push({ event: 'status', data: { nats, jetstream, ready: snapshot !== undefined, revision: snapshot?.revision ?? 0 } });
+  return events;
+}
+
 export type TabShareHost = {
   /** This tab leads now: open the connection and publish what it brings. */
   lead(): void;

@@ -2,14 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Entry } from '@/lib/pipes/entry';
 import type { LiveEvent } from './protocol';
 import { initialLiveState, liveReducer, RECENT_LIMIT, type LiveState } from './reducer';
+import { pipeEntry } from '@/test/support/entries';
 
-const entry = (key: string, revision: number, sql = 'SELECT 1'): Entry => ({
-  key,
-  revision,
-  updated: '2026-01-01T00:00:00.000Z',
-  operation: 'PUT',
-  value: { name: key, sql },
-});
+const entry = pipeEntry;
 /** Applies events one batch each, as if every event arrived in a frame of its own. */
 const apply = (state: LiveState, ...events: LiveEvent[]) =>
   events.reduce((s, event) => liveReducer(s, { type: 'events', events: [event], at: 1000 }), state);

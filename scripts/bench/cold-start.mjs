@@ -180,35 +180,18 @@ export async function coldStart({ pipes: pipeCount, runs, log }) {
     const warmUp = await consoleRun(app.dir, nats.url, monitorUrl, pipeCount);
 
     // Interleaved, so a burst of load elsewhere on the machine hits every series alike.
-    const rawRuns = [];
-    const decodedRuns = [];
-    const processRuns = [];
-    const fullRuns = [];
-    const emptyRuns = [];
+    /** @type {Series} */
+    const series = { rawRuns: [], decodedRuns: [], processRuns: [], fullRuns: [], emptyRuns: [] };
     for (let i = 0; i < runs; i++) {
       log(`run ${i + 1}/${runs}: raw watch, + JSON decode, in a fresh process, console (full bucket), console (empty bucket)`);
-      rawRuns.push(await rawWatch(nats.url, pipeCount, { decode: false }));
-      decodedRuns.push(await rawWatch(nats.url, pipeCount, { decode: true }));
-      processRuns.push(await rawWatchProcess(nats.url, pipeCount));
-      fullRuns.push(await consoleRun(app.dir, nats.url, monitorUrl, pipeCount));
-      emptyRuns.push(await consoleRun(app.dir, nats.url, monitorUrl, 0, EMPTY_BUCKET));
+      series.rawRuns.push(await rawWatch(nats.url, pipeCount, { decode: false }));
+      series.decodedRuns.push(await rawWatch(nats.url, pipeCount, { decode: true }));
+      series.processRuns.push(await rawWatchProcess(nats.url, pipeCount));
+      series.fullRuns.push(await consoleRun(app.dir, nats.url, monitorUrl, pipeCount));
+      series.emptyRuns.push(await consoleRun(app.dir, nats.url, monitorUrl, 0, EMPTY_BUCKET));
     }
 
-    const results = summariseRuns({
-      runClock,
-      pipeCount,
-      runs,
-      valueBytes,
-      keyBytes,
-      seedMs,
-      app,
-      warmUp,
-      rawRuns,
-      decodedRuns,
-      processRuns,
-      fullRuns,
-      emptyRuns,
-    });
+    const results = summariseRuns({ runClock, pipeCount, runs, valueBytes, keyBytes, seedMs, app, warmUp }, series);
     return { name: 'cold-start', results: rounded(results), report: report(results) };
   } finally {
     await env.close();
@@ -216,27 +199,19 @@ export async function coldStart({ pipes: pipeCount, runs, log }) {
 }
 
 /**
+ * @typedef {{ rawRuns: Awaited<ReturnType<typeof rawWatch>>[], decodedRuns: Awaited<ReturnType<typeof rawWatch>>[],
+ *   processRuns: Awaited<ReturnType<typeof rawWatchProcess>>[], fullRuns: ConsoleRun[], emptyRuns: ConsoleRun[] }} Series
+ *   each measurement, run after run
+ */
+
+/**
  * The results of a run, from its measurements.
  * @param {{ runClock: import('./lib/clock.mjs').RunClock, pipeCount: number, runs: number, valueBytes: number, keyBytes: number, seedMs: number,
- *   app: { buildId: string, builtAt: string }, warmUp: ConsoleRun, rawRuns: Awaited<ReturnType<typeof rawWatch>>[],
- *   decodedRuns: Awaited<ReturnType<typeof rawWatch>>[], processRuns: Awaited<ReturnType<typeof rawWatchProcess>>[],
- *   fullRuns: ConsoleRun[], emptyRuns: ConsoleRun[] }} run
+ *   app: { buildId: string, builtAt: string }, warmUp: ConsoleRun }} run
+ * @param {Series} series
  */
-function summariseRuns({
-  runClock,
-  pipeCount,
-  runs,
-  valueBytes,
-  keyBytes,
-  seedMs,
-  app,
-  warmUp,
-  rawRuns,
-  decodedRuns,
-  processRuns,
-  fullRuns,
-  emptyRuns,
-}) {
+function summariseRuns({ runClock, pipeCount, runs, valueBytes, keyBytes, seedMs, app, warmUp }, series) {
+  const { rawRuns, decodedRuns, processRuns, fullRuns, emptyRuns } = series;
   const raw = pick(rawRuns, 'totalMs');
   const decoded = pick(decodedRuns, 'totalMs');
   const list = pick(fullRuns, 'listMs');

@@ -4,13 +4,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { assertFreshBuild } from '../support/build';
-import { startConsole, type TestConsole } from '../support/console';
-import { openRawClient, readBucket, type RawClient } from '../support/kv';
-import { startTestNats, type TestNats } from '../support/nats';
-import { disposeAll } from '../support/dispose';
+import type { TestConsole } from '../support/console';
+import { readBucket, type RawClient } from '../support/kv';
+import type { TestNats } from '../support/nats';
 import { parseError } from '../support/json';
 import { waitFor } from '../support/poll';
+import { disposeTestStack, startTestStack } from '../support/stack';
 import { connectSse, type SseEvent } from '../support/sse-client';
 import type { Snapshot } from '@/lib/live/protocol';
 import type { Entry } from '@/lib/pipes/entry';
@@ -24,18 +23,13 @@ const FIXTURE = path.resolve(import.meta.dirname, '../../lib/pipes/fixtures/wave
 // A static admin token, sent with every request: the API serves no anonymous writes.
 const ADMIN_TOKEN = 'integration-admin-token';
 
-let nats: TestNats;
-let raw: RawClient;
-let app: TestConsole;
+let nats: TestNats, raw: RawClient, app: TestConsole;
 
 beforeAll(async () => {
-  await assertFreshBuild();
-  nats = await startTestNats();
-  raw = await openRawClient(nats.url);
-  app = await startConsole(nats.url, { env: { PIPES_ADMIN_TOKEN: ADMIN_TOKEN } });
+  ({ nats, raw, app } = await startTestStack({ PIPES_ADMIN_TOKEN: ADMIN_TOKEN }));
 });
 
-afterAll(() => disposeAll(app && (() => app.stop()), raw && (() => raw.close()), nats && (() => nats.dispose())));
+afterAll(() => disposeTestStack({ nats, raw, app }));
 
 const pipePath = (key: string) => `/api/pipes/${encodeURIComponent(key)}`;
 

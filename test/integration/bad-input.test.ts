@@ -4,13 +4,12 @@
 // row must leave the bucket untouched (its last revision is read before and after); at the end,
 // the bucket holds exactly the keys the positive controls wrote, and the console is healthy.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { assertFreshBuild } from '../support/build';
-import { startConsole, type TestConsole } from '../support/console';
-import { disposeAll } from '../support/dispose';
+import type { TestConsole } from '../support/console';
 import { parseError } from '../support/json';
-import { lastRevision, openRawClient, type RawClient } from '../support/kv';
-import { startTestNats, type TestNats } from '../support/nats';
+import { lastRevision, type RawClient } from '../support/kv';
+import type { TestNats } from '../support/nats';
 import { waitFor } from '../support/poll';
+import { disposeTestStack, startTestStack } from '../support/stack';
 import { rawRequest, type RawBody } from '../support/raw-http';
 
 const ADMIN_TOKEN = 'bad-input-admin-token';
@@ -25,18 +24,11 @@ const TARGET = 'bad_input_target';
 /** The keys this file writes on purpose (positive controls included). */
 const DELIBERATE = new Set([EXISTING, 'team/reports.daily', 'a=b-c_d.e', 'k'.repeat(1024), 'external_deep']);
 
-let nats: TestNats;
-let raw: RawClient;
-let app: TestConsole;
+let nats: TestNats, raw: RawClient, app: TestConsole;
 let existingRevision: number;
 
 beforeAll(async () => {
-  await assertFreshBuild();
-  nats = await startTestNats();
-  raw = await openRawClient(nats.url);
-  app = await startConsole(nats.url, {
-    env: { PIPES_ADMIN_TOKEN: ADMIN_TOKEN, PIPES_VIEWER_TOKEN: '', PIPES_JWT_SECRET: '' },
-  });
+  ({ nats, raw, app } = await startTestStack({ PIPES_ADMIN_TOKEN: ADMIN_TOKEN, PIPES_VIEWER_TOKEN: '', PIPES_JWT_SECRET: '' }));
   const res = await send({
     path: `/api/pipes/${EXISTING}`,
     headers: { 'if-match': undefined, 'if-none-match': '*' },
@@ -46,7 +38,7 @@ beforeAll(async () => {
   existingRevision = Number(JSON.parse(res.body).revision);
 });
 
-afterAll(() => disposeAll(app && (() => app.stop()), raw && (() => raw.close()), nats && (() => nats.dispose())));
+afterAll(() => disposeTestStack({ nats, raw, app }));
 
 // ---------------------------------------------------------------------------------------------
 

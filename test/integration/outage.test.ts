@@ -2,27 +2,21 @@
 // file: it freezes, stops and restarts the nats-server the console is using.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { assertFreshBuild } from '../support/build';
-import { startConsole, type TestConsole } from '../support/console';
-import { nextReconnect, openRawClient, type RawClient } from '../support/kv';
+import type { TestConsole } from '../support/console';
+import { nextReconnect, type RawClient } from '../support/kv';
 import { startTestNats, type TestNats } from '../support/nats';
-import { disposeAll } from '../support/dispose';
 import { waitFor } from '../support/poll';
+import { disposeTestStack, startTestStack } from '../support/stack';
 
-const ADMIN_TOKEN = 'integration-admin-token';
+const ADMIN_TOKEN = 'outage-admin-token';
 
-let nats: TestNats;
-let raw: RawClient;
-let app: TestConsole;
+let nats: TestNats, raw: RawClient, app: TestConsole;
 
 beforeAll(async () => {
-  await assertFreshBuild();
-  nats = await startTestNats();
-  raw = await openRawClient(nats.url);
-  app = await startConsole(nats.url, { env: { PIPES_ADMIN_TOKEN: ADMIN_TOKEN } });
+  ({ nats, raw, app } = await startTestStack({ PIPES_ADMIN_TOKEN: ADMIN_TOKEN }));
 });
 
-afterAll(() => disposeAll(app && (() => app.stop()), raw && (() => raw.close()), nats && (() => nats.dispose())));
+afterAll(() => disposeTestStack({ nats, raw, app }));
 
 type Entry = { key: string; revision: number; value: unknown };
 

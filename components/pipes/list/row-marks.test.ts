@@ -2,14 +2,9 @@ import { describe, expect, test } from 'vitest';
 import type { ReceivedChange } from '@/lib/live/reducer';
 import type { DeleteMarker, Entry } from '@/lib/pipes/entry';
 import { deletedRows, nextExpiry, rowMarks } from './row-marks';
+import { pipeEntry } from '@/test/support/entries';
 
-const entry = (key: string, revision: number): Entry => ({
-  key,
-  revision,
-  updated: '2026-01-01T00:00:00Z',
-  operation: 'PUT',
-  value: { name: key, sql: 'SELECT 1' },
-});
+const entry = (key: string, revision: number): Entry => pipeEntry(key, revision, 'SELECT 1', '2026-01-01T00:00:00Z');
 const del = (key: string, revision: number): DeleteMarker => ({ key, revision, updated: '2026-01-01T00:00:00Z', operation: 'DEL' });
 const put = (key: string, revision: number, receivedAt: number, previous?: Entry): ReceivedChange => ({ change: entry(key, revision), previous, receivedAt });
 const remove = (key: string, revision: number, receivedAt: number, previous: Entry): ReceivedChange => ({ change: del(key, revision), previous, receivedAt });

@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SseParser } from '@/lib/live/sse';
-import type { Entry } from '@/lib/pipes/entry';
 import type { BucketWatch, WatchedChange } from '@/lib/server/nats';
 import { UnavailableError } from '@/lib/server/errors';
 import { Hub, type HubEvent } from './hub';
 import { WatchLoop } from './watch-loop';
+import { pipeEntry } from '@/test/support/entries';
 
-const put = (key: string, revision: number, sql = 'SELECT 1'): Entry => ({
-  key,
-  revision,
-  updated: '2026-01-01T00:00:00.000Z',
-  operation: 'PUT',
-  value: { name: key, sql },
-});
+const put = pipeEntry;
 
 function recordingHub(options: { ringEvents?: number } = {}) {
   const hub = new Hub({ bucket: 'B', ...options });

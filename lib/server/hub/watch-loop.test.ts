@@ -2,14 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Change, Entry } from '@/lib/pipes/entry';
 import type { BucketInfo, BucketWatch, WatchedChange } from '@/lib/server/nats';
 import { backoffDelay, WatchLoop, type WatchSink } from './watch-loop';
+import { pipeEntry } from '@/test/support/entries';
 
-const put = (key: string, revision: number): Entry => ({
-  key,
-  revision,
-  updated: '2026-01-01T00:00:00.000Z',
-  operation: 'PUT',
-  value: { name: key, sql: 'SELECT 1' },
-});
+const put = (key: string, revision: number): Entry => pipeEntry(key, revision);
 
 /** A watch fed by the test; `end()` closes it like a dropped consumer. */
 function scriptedWatch(initial: WatchedChange[] = []) {

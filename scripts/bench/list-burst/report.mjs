@@ -185,25 +185,18 @@ function report(r) {
     f(ack?.median),
     ...long,
   ];
+  /** @param {string} label  @param {ReturnType<typeof results>['leader']} t the tab's two rows */
+  const tabRows = (label, t) => [
+    row(label, t.firstPutToInDomMs, t.markerAckedToInDomMs, tasks(t.longTasksDuringBurst)),
+    row('  … and the next frame', t.firstPutToNextFrameMs),
+  ];
   const table = formatTable(
     [`first put → whole burst (ms), N=${r.setup.runs}`, 'median', 'max', '÷ raw', 'after ack', 'long task max', 'sum', 'count'],
     [
       row('raw KV watch (floor; console not running)', raw, r.rawFloor.markerAckedToLastEntryMs),
       row('raw KV watch, beside console + browser', r.rawBesideBrowser.firstPutToLastEntryMs, r.rawBesideBrowser.markerAckedToLastEntryMs),
-      row(
-        'leader tab (EventSource): marker in DOM',
-        r.leader.firstPutToInDomMs,
-        r.leader.markerAckedToInDomMs,
-        tasks(r.leader.longTasksDuringBurst),
-      ),
-      row('  … and the next frame', r.leader.firstPutToNextFrameMs),
-      row(
-        'follower tab (BroadcastChannel): in DOM',
-        r.follower.firstPutToInDomMs,
-        r.follower.markerAckedToInDomMs,
-        tasks(r.follower.longTasksDuringBurst),
-      ),
-      row('  … and the next frame', r.follower.firstPutToNextFrameMs),
+      ...tabRows('leader tab (EventSource): marker in DOM', r.leader),
+      ...tabRows('follower tab (BroadcastChannel): in DOM', r.follower),
     ],
   );
   /** @typedef {ReturnType<typeof results>['leader']} TabResults */
