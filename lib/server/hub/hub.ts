@@ -123,9 +123,14 @@ export class Hub implements WatchSink {
    * while JetStream is unavailable (the cache cannot follow the bucket then).
    */
   async ready(timeoutMs = 5_000): Promise<void> {
-    if (this.link.jetstream === 'unavailable') throw new UnavailableError(JETSTREAM_UNAVAILABLE);
+    this.assertJetStream();
     if (this.isReady) return;
     await this.waitFor(this.readyWaiters, (resolve) => resolve, timeoutMs, 'the pipes cache is not loaded yet (is NATS reachable?)');
+  }
+
+  /** UnavailableError naming JetStream while it does not answer: the cache cannot follow the bucket then. */
+  assertJetStream(): void {
+    if (this.link.jetstream === 'unavailable') throw new UnavailableError(JETSTREAM_UNAVAILABLE);
   }
 
   /** Waits until the cache has applied `revision` (read-your-writes for the API); false on timeout. */

@@ -1,10 +1,8 @@
 import 'server-only';
 import { authorize } from '@/lib/server/auth';
 import { config } from '@/lib/server/config';
-import { UnavailableError } from '@/lib/server/errors';
 import { errorResponse } from '@/lib/server/http/error-response';
 import { getHub, type Hub } from '@/lib/server/hub';
-import { JETSTREAM_UNAVAILABLE } from '@/lib/server/hub/hub';
 import { STATIC_SECURITY_HEADERS } from '@/lib/server/security-headers';
 import { openSubscription, type EventSink, type Subscription } from './subscription';
 
@@ -35,8 +33,8 @@ export type PreparedEvents =
 export async function prepareEvents(request: Request, hub: Hub = getHub()): Promise<PreparedEvents> {
   try {
     await authorize(request, 'read');
-    // The cache cannot follow the bucket without JetStream: say so instead of streaming silence.
-    if (hub.status().jetstream === 'unavailable') throw new UnavailableError(JETSTREAM_UNAVAILABLE);
+    // Say so instead of streaming silence.
+    hub.assertJetStream();
   } catch (err) {
     return { kind: 'refused', response: withSecurityHeaders(errorResponse(err)) };
   }
