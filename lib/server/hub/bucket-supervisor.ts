@@ -79,7 +79,14 @@ export class BucketSupervisor {
     }
     if (this.stopped || !this.bucket) return;
     this.stopAdvisories = this.bucket.watchLifecycle(() => this.loop?.restart());
-    this.loop = new WatchLoop({ info: () => this.bucketInfo(), watch: (from) => this.bucket!.watch(from) }, this.hub);
+    this.loop = new WatchLoop(
+      {
+        info: () => this.bucketInfo(),
+        watch: (from) => this.bucket!.watch(from),
+        changeFrom: (revision) => this.bucket!.changeFrom(revision),
+      },
+      this.hub,
+    );
     this.loop.start();
     this.checkTimer = setInterval(() => void this.checkStream(), STREAM_CHECK_MS);
     this.checkTimer.unref();
@@ -111,8 +118,9 @@ export class BucketSupervisor {
   private async checkStream(): Promise<void> {
     if (!this.hub.status().ready || this.link?.state() !== LinkState.connected) return;
     try {
-      const info = await this.watchingJetStream(() => this.bucket!.info());
+      // Read before the info, or a change the watch applies meanwhile looks like a recreated bucket.
       const revision = this.hub.revision();
+      const info = await this.watchingJetStream(() => this.bucket!.info());
       const behind = info.lastRevision > revision;
       if (info.lastRevision < revision) this.loop?.restart();
       else if (behind && this.stalledAt === revision) this.loop?.restart();

@@ -182,7 +182,10 @@ describe('Hub', () => {
       },
     };
     const { hub } = recordingHub();
-    const loop = new WatchLoop({ info: async () => ({ created: 'e1', lastRevision: 4, values: 2 }), watch: async () => watch }, hub);
+    const loop = new WatchLoop(
+      { info: async () => ({ created: 'e1', lastRevision: 4, values: 2 }), watch: async () => watch, changeFrom: async () => undefined },
+      hub,
+    );
     loop.start();
     const deadline = Date.now() + 2_000;
     while (hub.revision() < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));

@@ -194,6 +194,13 @@ export class Hub implements WatchSink {
     this.settle();
   }
 
+  skipped(change: Change): void {
+    log.warn('the watch skipped a change the bucket holds; read from the stream and applied', {
+      key: change.key,
+      revision: change.revision,
+    });
+  }
+
   failed(err: unknown, attempt: number): void {
     this.noteError(`watch failed (attempt ${attempt})`, err);
   }

@@ -64,6 +64,8 @@ async function until(check: () => boolean, what: string) {
   }
 }
 
+const nothingHeld = async () => undefined;
+
 const info = (over: Partial<BucketInfo> = {}): BucketInfo => ({ created: 'epoch-1', lastRevision: 2, values: 2, ...over });
 
 describe('WatchLoop', () => {
@@ -73,7 +75,7 @@ describe('WatchLoop', () => {
       { change: put('b', 2), pending: 0 },
     ]);
     const { sink, state } = recordingSink();
-    const loop = new WatchLoop({ info: async () => info(), watch: async () => watch }, sink);
+    const loop = new WatchLoop({ info: async () => info(), watch: async () => watch, changeFrom: nothingHeld }, sink);
     loop.start();
     await until(() => state.replaced.length === 1, 'snapshot');
     expect(state.replaced).toEqual(['initial']);
@@ -89,7 +91,10 @@ describe('WatchLoop', () => {
 
   it('takes an empty bucket as loaded at once, since an empty replay says nothing', async () => {
     const { sink, state } = recordingSink();
-    const loop = new WatchLoop({ info: async () => info({ lastRevision: 0, values: 0 }), watch: async () => scriptedWatch() }, sink);
+    const loop = new WatchLoop(
+      { info: async () => info({ lastRevision: 0, values: 0 }), watch: async () => scriptedWatch(), changeFrom: nothingHeld },
+      sink,
+    );
     loop.start();
     await until(() => state.replaced.length === 1, 'empty snapshot');
     expect(state.revision).toBe(0);
@@ -107,6 +112,7 @@ describe('WatchLoop', () => {
           resumedFrom.push(from);
           return from === undefined ? first : scriptedWatch([{ change: put('b', from), pending: 0 }]);
         },
+        changeFrom: nothingHeld,
       },
       sink,
     );
@@ -123,7 +129,7 @@ describe('WatchLoop', () => {
     let current = scriptedWatch([{ change: put('old', 5), pending: 0 }]);
     const { sink, state } = recordingSink();
     const loop = new WatchLoop(
-      { info: async () => info({ created: epoch, lastRevision: 5, values: 1 }), watch: async () => current },
+      { info: async () => info({ created: epoch, lastRevision: 5, values: 1 }), watch: async () => current, changeFrom: nothingHeld },
       sink,
     );
     loop.start();
@@ -148,6 +154,7 @@ describe('WatchLoop', () => {
           throw new Error('NATS down');
         },
         watch: async () => scriptedWatch(),
+        changeFrom: nothingHeld,
       },
       sink,
       { initialMs: 20, maxMs: 40 },
@@ -159,6 +166,59 @@ describe('WatchLoop', () => {
     expect(calls).toBeGreaterThan(3);
     expect(calls).toBeLessThan(16);
     expect(state.failures).toBe(calls);
+  });
+
+  it('applies a change the live watch skipped, read from the bucket, before the change after it', async () => {
+    const watch = scriptedWatch([{ change: put('a', 1), pending: 0 }]);
+    const held = new Map<number, Change>([[2, put('b', 2)]]);
+    const { sink, state } = recordingSink();
+    const loop = new WatchLoop(
+      { info: async () => info({ lastRevision: 1, values: 1 }), watch: async () => watch, changeFrom: async (r) => held.get(r) },
+      sink,
+    );
+    loop.start();
+    await until(() => state.revision === 1, 'snapshot');
+    watch.push({ change: put('c', 3), pending: 0 });
+    await until(() => state.revision === 3, 'live change');
+    expect(state.applied).toEqual([2, 3]);
+    expect([...state.keys.keys()]).toEqual(['a', 'b', 'c']);
+    await loop.stop();
+  });
+
+  it('reads a gap the bucket no longer holds once and applies the change after it', async () => {
+    const watch = scriptedWatch([{ change: put('a', 1), pending: 0 }]);
+    const reads: number[] = [];
+    const { sink, state } = recordingSink();
+    const changeFrom = async (r: number) => {
+      reads.push(r);
+      return put('d', 5); // revisions 2-4 are gone: the first held change is the one delivered
+    };
+    const loop = new WatchLoop({ info: async () => info({ lastRevision: 1, values: 1 }), watch: async () => watch, changeFrom }, sink);
+    loop.start();
+    await until(() => state.revision === 1, 'snapshot');
+    watch.push({ change: put('d', 5), pending: 0 });
+    await until(() => state.revision === 5, 'live change');
+    expect(reads).toEqual([2]);
+    expect(state.applied).toEqual([5]);
+    await loop.stop();
+  });
+
+  it('reads nothing when the next change follows the last one', async () => {
+    const watch = scriptedWatch([{ change: put('a', 1), pending: 0 }]);
+    let reads = 0;
+    const { sink, state } = recordingSink();
+    const changeFrom = async () => {
+      reads++;
+      return undefined;
+    };
+    const loop = new WatchLoop({ info: async () => info({ lastRevision: 1, values: 1 }), watch: async () => watch, changeFrom }, sink);
+    loop.start();
+    await until(() => state.revision === 1, 'snapshot');
+    watch.push({ change: put('b', 2), pending: 0 });
+    watch.push({ change: put('c', 3), pending: 0 });
+    await until(() => state.revision === 3, 'live changes');
+    expect(reads).toBe(0);
+    await loop.stop();
   });
 
   it('computes a capped exponential backoff', () => {

@@ -5,6 +5,8 @@ import type { BucketInfo, BucketWatch } from '@/lib/server/nats';
 export type WatchSource = {
   info(): Promise<BucketInfo>;
   watch(fromRevision?: number): Promise<BucketWatch>;
+  /** The first change the bucket still holds at `revision` or after it. */
+  changeFrom(revision: number): Promise<Change | undefined>;
 };
 
 export type WatchSink = {
@@ -13,6 +15,8 @@ export type WatchSink = {
   /** A complete, consistent state of the bucket (first load, or after it was recreated). */
   replace(entries: Entry[], revision: number, reason: 'initial' | 'recreated'): void;
   apply(change: Change): void;
+  /** The watch skipped `change` and the loop found it in the bucket (applied next). */
+  skipped?(change: Change): void;
   /** A cycle failed; the loop retries after a backoff. */
   failed(err: unknown, attempt: number): void;
 };
@@ -29,6 +33,12 @@ export function backoffDelay(attempt: number, { initialMs, maxMs }: Backoff): nu
  * watches from the last applied revision + 1. When the watch ends or fails, the next cycle
  * starts at once after progress, or after a capped exponential backoff when none was made:
  * never a busy loop. `restart()` cuts the current watch and any backoff short.
+ *
+ * A live watch can skip a change the bucket still holds: nats-server 2.9 moves a consumer past
+ * every message it has not yet delivered when a purge (a rollup) lands right behind them. So a
+ * revision that is not the next one is a gap to check: whatever the bucket still holds in it is
+ * read from the stream and applied first. A gap of messages the bucket dropped (history limit,
+ * purge) costs one read.
  */
 export class WatchLoop {
   private stopped = false;
@@ -96,7 +106,7 @@ export class WatchLoop {
       if (this.stopped) break;
       progressed = true;
       if (this.synced) {
-        this.sink.apply(change);
+        await this.applyInOrder(change);
         continue;
       }
       revision = Math.max(revision, change.revision);
@@ -118,10 +128,22 @@ export class WatchLoop {
     let progressed = false;
     for await (const { change } of watch ?? []) {
       if (this.stopped) break;
-      this.sink.apply(change);
+      await this.applyInOrder(change);
       progressed = true;
     }
     return progressed;
+  }
+
+  /** Applies `change` after whatever the watch skipped before it that the bucket still holds. */
+  private async applyInOrder(change: Change): Promise<void> {
+    for (let next = this.sink.revision() + 1; next < change.revision;) {
+      const held = await this.source.changeFrom(next);
+      if (!held || held.revision >= change.revision) break;
+      this.sink.skipped?.(held);
+      this.sink.apply(held);
+      next = held.revision + 1;
+    }
+    this.sink.apply(change);
   }
 
   /** Makes `watch` the one restart() can cut; undefined when the loop stopped meanwhile. */

@@ -1,11 +1,11 @@
 import 'server-only';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
 import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { NatsLink } from './connection';
 import type { Change, Entry } from '@/lib/pipes/entry';
 import { fromNatsError, RevisionMismatchError, ValueTooLargeError } from './errors';
-import { toChange } from './to-change';
+import { storedToChange, toChange } from './to-change';
 
 /** Stream facts used to notice a bucket deleted and recreated under a running watch. */
 export type BucketInfo = { created: string; lastRevision: number; values: number };
@@ -23,6 +23,7 @@ const WRITE_TIMEOUT_MS = 3_000;
 export class PipeBucket {
   private constructor(
     private readonly kv: KV,
+    private readonly jsm: JetStreamManager,
     private readonly connection: NatsConnection,
     readonly name: string,
   ) {}
@@ -33,7 +34,8 @@ export class PipeBucket {
     const js = jetstream(connection, { timeout: WRITE_TIMEOUT_MS });
     // Kvm.create binds to an existing stream without touching its config and adds it only when absent.
     const kv = await guard(() => new Kvm(js).create(name, { history }));
-    return new PipeBucket(kv, connection, name);
+    const jsm = await jetstreamManager(connection, { timeout: WRITE_TIMEOUT_MS, checkAPI: false });
+    return new PipeBucket(kv, jsm, connection, name);
   }
 
   /**
@@ -76,6 +78,19 @@ export class PipeBucket {
         for await (const kvEntry of iterator) yield { change: toChange(kvEntry), pending: kvEntry.delta ?? 0 };
       },
     };
+  }
+
+  /**
+   * The first change the bucket still holds at `revision` or after it, read from the stream
+   * itself; undefined when there is none. The watch loop fills a gap in a watch with it.
+   */
+  async changeFrom(revision: number): Promise<Change | undefined> {
+    const prefix = `$KV.${this.name}.`;
+    // The server (2.9 on) takes next_by_subj on a plain message get too; nats.js types it only for
+    // the direct get, which a bucket created without allow_direct does not answer.
+    const query = { seq: revision, next_by_subj: `${prefix}>` } as unknown as MsgRequest;
+    const stored = await guard(() => this.jsm.streams.getMessage(`KV_${this.name}`, query));
+    return stored ? storedToChange(stored, prefix) : undefined;
   }
 
   /** The current entry of `key`, or null when it has none or was deleted. */

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { StoredMsg } from '@nats-io/jetstream';
 import type { KvEntry } from '@nats-io/kv';
 import type { Change, Entry } from '@/lib/pipes/entry';
 import { parseStoredPipe } from '@/lib/pipes/schema';
@@ -13,6 +14,15 @@ export function toChange(kv: KvEntry): Change {
     return { key: kv.key, revision: kv.revision, updated, operation: kv.operation };
   }
   return toEntry(kv.key, kv.revision, updated, kv.value);
+}
+
+/** Reshapes a message read from the bucket's stream (subject `$KV.<bucket>.<key>`) the same way. */
+export function storedToChange(stored: StoredMsg, subjectPrefix: string): Change {
+  const key = stored.subject.slice(subjectPrefix.length);
+  const updated = stored.time.toISOString();
+  const operation = stored.header?.get('KV-Operation');
+  if (operation === 'DEL' || operation === 'PURGE') return { key, revision: stored.seq, updated, operation };
+  return toEntry(key, stored.seq, updated, stored.data);
 }
 
 /** Builds an Entry from stored bytes; an invalid value is kept with its reason and raw text. */
