@@ -13,8 +13,10 @@ export type Entry = {
   /** The stored text, only when invalid. */
   raw?: string;
   invalid?: { message: string };
-  /** Who wrote it, when this console wrote it. */
+  /** Who wrote it, when a console wrote it. */
   actor?: string;
+  /** Why, when the writer said (a change note). */
+  note?: string;
   /** Lint findings that do not stop a save. */
   warnings?: string[];
 };
@@ -26,9 +28,19 @@ export type DeleteMarker = {
   updated: string;
   operation: 'DEL' | 'PURGE';
   actor?: string;
+  note?: string;
 };
 
 export type Change = Entry | DeleteMarker;
+
+/** The actor of a change no console wrote. */
+export const EXTERNAL = 'external';
+
+/**
+ * A change as history, the changes API and the feed give it: always with an actor, and where it
+ * is still held — `bucket` (in the bucket's own history) or `archive` (only in the change archive).
+ */
+export type ArchivedChange = Change & { actor: string; source: 'bucket' | 'archive' };
 
 export function isDeleteMarker(change: Change): change is DeleteMarker {
   return change.operation !== 'PUT';

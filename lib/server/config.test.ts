@@ -12,8 +12,14 @@ describe('parseConfig', () => {
       dataDir: '.data',
       auth: { roleClaim: 'role', adminRole: 'admin' },
       live: { pingMs: 15_000, ringEvents: 10_000, ringBytes: 16 * 1024 * 1024, queueBytes: 1024 * 1024 },
+      archive: { stream: 'PIPES_AUDIT', maxAgeMs: 365 * 86_400_000, maxBytes: 1024 ** 3 },
     });
     expect(c.nats.servers).toEqual(['nats://127.0.0.1:4222']);
+  });
+
+  it('reads archive durations and sizes with their units', () => {
+    const c = parseConfig({ ...base, PIPES_AUDIT_MAX_AGE: '12h', PIPES_AUDIT_MAX_BYTES: '500MiB' });
+    expect(c.archive).toEqual({ stream: 'PIPES_AUDIT', maxAgeMs: 12 * 3_600_000, maxBytes: 500 * 1024 ** 2 });
   });
 
   it('splits comma-separated NATS URLs', () => {
@@ -34,6 +40,15 @@ describe('parseConfig', () => {
     [{ PIPES_BUCKET: 'bad.name' }, 'Invalid configuration: PIPES_BUCKET must contain only letters, digits, "-" and "_"'],
     [{ NATS_URL: 'http://x y' }, 'Invalid configuration: NATS_URL must be a comma-separated list of nats:// URLs or host:port'],
     [{ NATS_USER: 'u' }, 'Invalid configuration: NATS_USER and NATS_PASSWORD must be set together'],
+    [
+      { PIPES_AUDIT_MAX_AGE: '10 weeks' },
+      'Invalid configuration: PIPES_AUDIT_MAX_AGE must be a duration such as 90d, 12h, 30m or 3600s, got "10 weeks"',
+    ],
+    [
+      { PIPES_AUDIT_MAX_BYTES: '1TB' },
+      'Invalid configuration: PIPES_AUDIT_MAX_BYTES must be a size of at least 64KiB such as 1GiB, 500MiB or 1048576, got "1TB"',
+    ],
+    [{ PIPES_AUDIT_STREAM: 'a.b' }, 'Invalid configuration: PIPES_AUDIT_STREAM must contain only letters, digits, "-" and "_"'],
   ])('rejects %o with one message naming the variable', (env, message) => {
     expect(() => parseConfig({ ...base, ...env })).toThrow(message);
   });

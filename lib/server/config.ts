@@ -40,6 +40,35 @@ const intIn = (min: number, max: number, fallback: number) =>
       }),
   );
 
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const UNIT_BYTES = { '': 1, B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, KB: 1e3, MB: 1e6, GB: 1e9 } as const;
+
+/** A "<number><unit>" setting: the unit table maps each suffix to a multiplier. */
+const measure = (units: Record<string, number>, fallback: string, min: number, hint: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .default(fallback)
+      .transform((v, ctx) => {
+        const m = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(v.trim());
+        const factor = m ? units[m[2]!] : undefined;
+        const n = m && factor !== undefined ? Math.round(Number(m[1]) * factor) : NaN;
+        if (!(n >= min) || !Number.isSafeInteger(n)) {
+          ctx.addIssue({ code: 'custom', message: `must be ${hint}, got "${v}"` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+  );
+
+// JetStream stream names: no spaces, dots, wildcards or path separators.
+const streamName = optionalText.pipe(
+  z
+    .string()
+    .regex(/^[-\w]+$/, 'must contain only letters, digits, "-" and "_"')
+    .default('PIPES_AUDIT'),
+);
+
 const ConfigSchema = z.object({
   NATS_URL: natsUrl,
   NATS_CREDS: optionalText,
@@ -67,6 +96,9 @@ const ConfigSchema = z.object({
   PIPES_RING_EVENTS: intIn(0, 1_000_000, LIVE_DEFAULTS.ringEvents),
   PIPES_RING_BYTES: intIn(0, 1024 ** 3, LIVE_DEFAULTS.ringBytes),
   PIPES_SSE_QUEUE_BYTES: intIn(16 * 1024, 256 * 1024 ** 2, LIVE_DEFAULTS.queueBytes),
+  PIPES_AUDIT_STREAM: streamName,
+  PIPES_AUDIT_MAX_AGE: measure(UNIT_MS, '365d', 1_000, 'a duration such as 90d, 12h, 30m or 3600s'),
+  PIPES_AUDIT_MAX_BYTES: measure(UNIT_BYTES, '1GiB', 64 * 1024, 'a size of at least 64KiB such as 1GiB, 500MiB or 1048576'),
 });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -99,6 +131,8 @@ export type Config = {
     /** Bytes queued for one SSE client before it counts as behind (then it gets a snapshot). */
     queueBytes: number;
   };
+  /** The change archive: a JetStream stream of every revision, kept for `maxAgeMs` and up to `maxBytes`. */
+  archive: { stream: string; maxAgeMs: number; maxBytes: number };
 };
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -140,6 +174,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ringBytes: e.PIPES_RING_BYTES,
       queueBytes: e.PIPES_SSE_QUEUE_BYTES,
     },
+    archive: { stream: e.PIPES_AUDIT_STREAM, maxAgeMs: e.PIPES_AUDIT_MAX_AGE, maxBytes: e.PIPES_AUDIT_MAX_BYTES },
   };
 }
 

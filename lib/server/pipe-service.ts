@@ -1,5 +1,6 @@
 import 'server-only';
-import type { Change, Entry } from '@/lib/pipes/entry';
+import { randomUUID } from 'node:crypto';
+import type { Entry } from '@/lib/pipes/entry';
 import { keyProblem } from '@/lib/pipes/names';
 import { serializePipe, validatePipeInput } from '@/lib/pipes/schema';
 import { pipeWarnings } from '@/lib/pipes/warnings';
@@ -10,7 +11,10 @@ import {
   PreconditionFailedError,
   PreconditionRequiredError,
 } from '@/lib/server/errors';
+import type { Attribution } from '@/lib/server/archive/record';
+import type { Principal } from '@/lib/server/auth';
 import { getHub, getSupervisor } from '@/lib/server/hub';
+import { INSTANCE } from '@/lib/server/instance-name';
 import { RevisionMismatchError, ValueTooLargeError } from '@/lib/server/nats';
 
 // The pipes API's work: reads from the watched cache, compare-and-set writes to KV, history.
@@ -18,6 +22,28 @@ import { RevisionMismatchError, ValueTooLargeError } from '@/lib/server/nats';
 // there is one read path.
 
 export type Precondition = { kind: 'revision'; revision: number } | { kind: 'any' } | { kind: 'absent' };
+
+/** Who writes, and why when they said (a change note). */
+export type Author = { principal: Principal; note?: string };
+
+/**
+ * Announces a write to every instance (so each labels its change with the actor and note),
+ * runs it, and says when it is over.
+ */
+async function announced<T>(key: string, author: Author, write: () => Promise<T>): Promise<T> {
+  const { name: user, role, via } = author.principal;
+  const by: Attribution = { user, role, via, instance: INSTANCE };
+  const intent = { id: randomUUID(), key, by, ...(author.note === undefined ? {} : { note: author.note }) };
+  const supervisor = getSupervisor();
+  const forget = getHub().expectWrite(intent);
+  supervisor.announce({ type: 'intent', intent });
+  try {
+    return await write();
+  } finally {
+    forget();
+    supervisor.announce({ type: 'done', key, id: intent.id });
+  }
+}
 
 export function checkKey(key: string): string {
   const problem = keyProblem(key);
@@ -40,7 +66,7 @@ export async function getPipe(key: string): Promise<Entry> {
   return entry;
 }
 
-export async function putPipe(key: string, body: unknown, precondition: Precondition | undefined, actor: string): Promise<Entry> {
+export async function putPipe(key: string, body: unknown, precondition: Precondition | undefined, author: Author): Promise<Entry> {
   checkKey(key);
   if (!precondition) throw new PreconditionRequiredError('a write needs If-Match: "<revision>", If-Match: * or If-None-Match: *');
   const parsed = validatePipeInput(body, key);
@@ -48,35 +74,35 @@ export async function putPipe(key: string, body: unknown, precondition: Precondi
   const text = serializePipe(parsed.value);
   const hub = getHub();
   const bucket = await getSupervisor().writableBucket();
-  const forget = hub.expectWrite(key, actor);
-  try {
-    const revision =
-      precondition.kind === 'any'
-        ? await bucket.put(key, text)
-        : precondition.kind === 'absent'
-          ? await bucket.create(key, text)
-          : await bucket.update(key, text, precondition.revision);
-    await hub.caughtUp(revision);
-    const warnings = pipeWarnings(parsed.value, key);
-    return (
-      (hub.get(key)?.revision === revision ? hub.get(key) : undefined) ?? {
-        key,
-        revision,
-        updated: new Date().toISOString(),
-        operation: 'PUT',
-        value: parsed.value,
-        actor,
-        ...(warnings.length ? { warnings } : {}),
-      }
-    );
-  } catch (err) {
-    throw await explainWriteError(err, key);
-  } finally {
-    forget();
-  }
+  return announced(key, author, async () => {
+    try {
+      const revision =
+        precondition.kind === 'any'
+          ? await bucket.put(key, text)
+          : precondition.kind === 'absent'
+            ? await bucket.create(key, text)
+            : await bucket.update(key, text, precondition.revision);
+      await hub.caughtUp(revision);
+      const warnings = pipeWarnings(parsed.value, key);
+      return (
+        (hub.get(key)?.revision === revision ? hub.get(key) : undefined) ?? {
+          key,
+          revision,
+          updated: new Date().toISOString(),
+          operation: 'PUT',
+          value: parsed.value,
+          actor: author.principal.name,
+          ...(author.note === undefined ? {} : { note: author.note }),
+          ...(warnings.length ? { warnings } : {}),
+        }
+      );
+    } catch (err) {
+      throw await explainWriteError(err, key);
+    }
+  });
 }
 
-export async function deletePipe(key: string, precondition: Precondition | undefined, actor: string): Promise<void> {
+export async function deletePipe(key: string, precondition: Precondition | undefined, author: Author): Promise<void> {
   checkKey(key);
   if (!precondition) throw new PreconditionRequiredError('a delete needs If-Match: "<revision>" or If-Match: *');
   if (precondition.kind === 'absent') throw new BadRequestError('If-None-Match: * cannot apply to a delete');
@@ -84,32 +110,22 @@ export async function deletePipe(key: string, precondition: Precondition | undef
   const bucket = await getSupervisor().writableBucket();
   const current = await bucket.get(key);
   if (!current) throw new NotFoundError(`no pipe "${key}"`);
-  const forget = hub.expectWrite(key, actor);
-  try {
-    await bucket.delete(key, precondition.kind === 'revision' ? precondition.revision : undefined);
-    // As for PUT: answer once the cache has applied the delete marker (read-your-writes), and
-    // keep the actor label until the watch has seen it. The marker's revision is not returned
-    // by the client; the stream's last revision right after the delete is at least that.
-    await hub.caughtUp(
-      await bucket.info().then(
-        (info) => info.lastRevision,
-        () => 0,
-      ),
-    );
-  } catch (err) {
-    throw await explainWriteError(err, key);
-  } finally {
-    forget();
-  }
-}
-
-/** Every revision the bucket keeps for `key`, newest first. */
-export async function pipeHistory(key: string): Promise<Change[]> {
-  checkKey(key);
-  const bucket = await getSupervisor().writableBucket();
-  const history = await bucket.history(key);
-  if (history.length === 0) throw new NotFoundError(`the bucket holds nothing for "${key}"`);
-  return history.reverse();
+  await announced(key, author, async () => {
+    try {
+      await bucket.delete(key, precondition.kind === 'revision' ? precondition.revision : undefined);
+      // As for PUT: answer once the cache has applied the delete marker (read-your-writes), and
+      // keep the actor label until the watch has seen it. The marker's revision is not returned
+      // by the client; the stream's last revision right after the delete is at least that.
+      await hub.caughtUp(
+        await bucket.info().then(
+          (info) => info.lastRevision,
+          () => 0,
+        ),
+      );
+    } catch (err) {
+      throw await explainWriteError(err, key);
+    }
+  });
 }
 
 async function explainWriteError(err: unknown, key: string): Promise<unknown> {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { getArchiver } from '@/lib/server/archive';
 import { credentials } from '@/lib/server/auth';
 import { bootstrapSqlFiles } from '@/lib/server/bootstrap';
 import { config, ConfigError } from '@/lib/server/config';
@@ -7,7 +8,7 @@ import { SERVE_EVENTS_KEY } from '@/lib/server/live/handover.mjs';
 import { serveEvents } from '@/lib/server/live/serve-events';
 import { errorMessage, log } from '@/lib/server/log';
 
-/** Validates the configuration, starts the hub and the `.sql` bootstrap; never throws. */
+/** Validates the configuration, starts the hub, the change archive and the `.sql` bootstrap; never throws. */
 export function startServer(): void {
   try {
     config();
@@ -24,6 +25,7 @@ export function startServer(): void {
     process.exit(1);
   }
   const supervisor = getSupervisor();
+  const archiver = getArchiver();
   // server.mjs serves GET /api/events with this, straight to the socket, once it is here.
   (globalThis as Record<symbol, unknown>)[SERVE_EVENTS_KEY] = serveEvents;
   const pipesDir = config().pipesDir;
@@ -32,6 +34,7 @@ export function startServer(): void {
   }
   const shutdown = (signal: string) => {
     log.info(`${signal}: closing the NATS connection`);
+    archiver.stop();
     void supervisor.stop().finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));

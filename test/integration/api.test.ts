@@ -472,7 +472,7 @@ describe('DELETE and history', () => {
     }
   });
 
-  test('history lists every kept revision newest first, the delete marker as { key, revision, updated, operation: "DEL" }', async () => {
+  test('history lists every revision newest first with its actor and where it is held, the delete marker as { key, revision, updated, operation: "DEL" }', async () => {
     const r1 = await create('hist_me', 'SELECT 1');
     const r2 = ((await (await putJson(pipePath('hist_me'), { sql: 'SELECT 2' }, { 'if-match': `"${r1}"` })).json()) as Entry).revision;
     expect((await api(pipePath('hist_me'), { method: 'DELETE', headers: { 'if-match': `"${r2}"` } })).status).toBe(204);
@@ -481,15 +481,17 @@ describe('DELETE and history', () => {
 
     const res = await api(`${pipePath('hist_me')}/history`);
     expect(res.status).toBe(200);
-    const { history } = (await res.json()) as { history: unknown[] };
+    const { history, next } = (await res.json()) as { history: unknown[]; next: string | null };
+    const by = { actor: 'admin token', source: 'bucket' };
     expect(history).toEqual([
-      { key: 'hist_me', revision: marker!.revision, updated: marker!.created.toISOString(), operation: 'DEL' },
+      { key: 'hist_me', revision: marker!.revision, updated: marker!.created.toISOString(), operation: 'DEL', ...by },
       {
         key: 'hist_me',
         revision: r2,
         updated: await storedAt('hist_me', r2),
         operation: 'PUT',
         value: { name: 'hist_me', sql: 'SELECT 2' },
+        ...by,
       },
       {
         key: 'hist_me',
@@ -497,16 +499,26 @@ describe('DELETE and history', () => {
         updated: await storedAt('hist_me', r1),
         operation: 'PUT',
         value: { name: 'hist_me', sql: 'SELECT 1' },
+        ...by,
       },
     ]);
+    expect(next).toBeNull();
 
-    // The bucket keeps 3 revisions per key: a fourth write pushes the oldest out.
+    // The bucket keeps 3 revisions per key: a fourth write pushes the oldest out, to the archive only.
     const r4 = ((await (await putJson(pipePath('hist_me'), { sql: 'SELECT 4' }, { 'if-none-match': '*' })).json()) as Entry).revision;
-    const deeper = (await (await api(`${pipePath('hist_me')}/history`)).json()) as { history: { revision: number }[] };
-    expect(deeper.history.map((h) => h.revision)).toEqual([r4, marker!.revision, r2]);
+    const deeper = await waitFor(async () => {
+      const body = (await (await api(`${pipePath('hist_me')}/history`)).json()) as { history: { revision: number; source: string }[] };
+      return body.history.length === 4 ? body.history : undefined;
+    });
+    expect(deeper.map((h) => [h.revision, h.source])).toEqual([
+      [r4, 'bucket'],
+      [marker!.revision, 'bucket'],
+      [r2, 'bucket'],
+      [r1, 'archive'],
+    ]);
   });
 
-  test('history of a key the bucket never held is 404', async () => {
+  test('history of a key neither the bucket nor the archive holds is 404', async () => {
     expect((await api(`${pipePath('hist_never')}/history`)).status).toBe(404);
   });
 });

@@ -1,3 +1,4 @@
+import { getArchiver } from '@/lib/server/archive';
 import { getHub } from '@/lib/server/hub';
 import { json } from '@/lib/server/http/error-response';
 
@@ -15,8 +16,15 @@ export async function GET(): Promise<Response> {
     ready: s.ready,
     revision: s.revision,
     pipes: s.pipes,
-    // Open SSE streams (and other listeners) on this instance.
+    // Open SSE streams on this instance.
     clients: hub.listenerCount,
+    // A degraded archive leaves the live path serving: it does not make the instance unhealthy.
+    ...archiveHealth(),
     ...(ok || !s.lastError ? {} : { error: s.lastError }),
   });
+}
+
+function archiveHealth() {
+  const { archive, stream, queued, error } = getArchiver().status();
+  return { archive, archive_stream: stream, archive_queued: queued, ...(error ? { archive_error: error } : {}) };
 }

@@ -83,18 +83,18 @@ describe('credentials', () => {
 describe('session cookie', () => {
   const key = Buffer.alloc(32, 7);
   it('round-trips a principal and expires', () => {
-    const { value } = signSession({ name: 'ana', role: 'admin' }, key, 1_000);
-    expect(verifySession(value, key, 2_000)).toMatchObject({ name: 'ana', role: 'admin' });
+    const { value } = signSession({ name: 'ana', role: 'admin', via: 'token' }, key, 1_000);
+    expect(verifySession(value, key, 2_000)).toMatchObject({ name: 'ana', role: 'admin', via: 'session' });
     expect(verifySession(value, key, 1_000 + 13 * 3600_000)).toBeNull();
   });
 
   it('never outlives the credential it came from', () => {
-    const { expires } = signSession({ name: 'jwt', role: 'viewer', expiresAt: 5_000 }, key, 1_000);
+    const { expires } = signSession({ name: 'jwt', role: 'viewer', via: 'jwt', expiresAt: 5_000 }, key, 1_000);
     expect(expires.getTime()).toBe(5_000);
   });
 
   it('refuses a tampered or foreign cookie', () => {
-    const { value } = signSession({ name: 'bo', role: 'viewer' }, key);
+    const { value } = signSession({ name: 'bo', role: 'viewer', via: 'token' }, key);
     const [payload, sig] = value.split('.');
     const forged = Buffer.from(JSON.stringify({ n: 'bo', r: 'admin', exp: Date.now() + 1e6 })).toString('base64url');
     expect(verifySession(`${forged}.${sig}`, key)).toBeNull();

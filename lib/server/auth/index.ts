@@ -8,7 +8,7 @@ import { SESSION_COOKIE, verifySession } from './session';
 import { SignInLimiter } from './sign-in-limiter';
 import { principalForToken } from './tokens';
 
-export type { Action, Principal, Role } from './principal';
+export type { Action, Principal, Role, SignedInVia } from './principal';
 export { SESSION_COOKIE } from './session';
 
 const holder = globalThis as typeof globalThis & {

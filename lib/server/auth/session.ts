@@ -25,7 +25,7 @@ export function verifySession(value: string | undefined, key: Buffer, now = Date
     const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as SessionPayload;
     if (typeof data.exp !== 'number' || data.exp <= now) return null;
     if (data.r !== 'admin' && data.r !== 'viewer') return null;
-    return { name: String(data.n), role: data.r, expiresAt: data.exp };
+    return { name: String(data.n), role: data.r, via: 'session', expiresAt: data.exp };
   } catch {
     return null;
   }

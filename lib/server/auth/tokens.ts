@@ -7,8 +7,8 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /** A bearer token → who it is, or null when it is not valid. Never logs the token. */
 export async function principalForToken(token: string, creds: Credentials): Promise<Principal | null> {
-  if (sameSecret(token, creds.adminToken)) return { name: 'admin token', role: 'admin' };
-  if (sameSecret(token, creds.viewerToken)) return { name: 'viewer token', role: 'viewer' };
+  if (sameSecret(token, creds.adminToken)) return { name: 'admin token', role: 'admin', via: 'token' };
+  if (sameSecret(token, creds.viewerToken)) return { name: 'viewer token', role: 'viewer', via: 'token' };
   if (!creds.jwtSecret || !JWT_SHAPE.test(token)) return null;
   try {
     // HS256 only: WaveHouse signs with a shared secret; refusing other algorithms closes
@@ -17,7 +17,7 @@ export async function principalForToken(token: string, creds: Credentials): Prom
     const role = claimAt(payload, creds.roleClaim);
     const isAdmin = Array.isArray(role) ? role.includes(creds.adminRole) : role === creds.adminRole;
     const name = typeof payload.sub === 'string' && payload.sub ? payload.sub : 'jwt';
-    return { name, role: isAdmin ? 'admin' : 'viewer', ...(payload.exp ? { expiresAt: payload.exp * 1000 } : {}) };
+    return { name, role: isAdmin ? 'admin' : 'viewer', via: 'jwt', ...(payload.exp ? { expiresAt: payload.exp * 1000 } : {}) };
   } catch (err) {
     if (err instanceof errors.JOSEError) return null;
     throw err;

@@ -1,6 +1,7 @@
 import 'server-only';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '@/lib/pipes/schema';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '@/lib/server/errors';
+import type { ChangeFilter } from '@/lib/server/archive/archive-reader';
 import type { Precondition } from '@/lib/server/pipe-service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -58,4 +59,72 @@ export function readPrecondition(headers: Headers): Precondition | undefined {
   const m = /^(?:W\/)?"?(\d{1,15})"?$/.exec(ifMatch);
   if (!m || Number(m[1]) < 1) throw new BadRequestError(`If-Match must be "<revision>" or *, got ${JSON.stringify(ifMatch)}`);
   return { kind: 'revision', revision: Number(m[1]) };
+}
+
+export const MAX_NOTE_CHARS = 500;
+
+/** The X-Change-Note header: percent-encoded UTF-8, at most 500 characters decoded; undefined when absent or blank. */
+export function readChangeNote(headers: Headers): string | undefined {
+  const encoded = headers.get('x-change-note');
+  if (encoded === null) return undefined;
+  let note: string;
+  try {
+    note = decodeURIComponent(encoded);
+  } catch {
+    throw new BadRequestError('X-Change-Note must be percent-encoded UTF-8 (encodeURIComponent)', [
+      { path: 'X-Change-Note', message: 'not decodable' },
+    ]);
+  }
+  const length = [...note].length;
+  if (length > MAX_NOTE_CHARS) {
+    throw new BadRequestError(`the change note is ${length} characters; at most ${MAX_NOTE_CHARS} are kept`, [
+      { path: 'X-Change-Note', message: 'too long' },
+    ]);
+  }
+  return note.trim() === '' ? undefined : note;
+}
+
+/** A paging query: `limit` (1 to `max`, default 100) and an opaque `before` cursor (a positive whole number). */
+export function readPage(params: URLSearchParams, max = 1_000): { limit: number; before?: number } {
+  const limitText = params.get('limit');
+  const limit = limitText === null ? 100 : Number(limitText);
+  if (!/^\d{1,7}$/.test(limitText ?? '100') || limit < 1 || limit > max) {
+    throw new BadRequestError(`limit must be a whole number from 1 to ${max}, got ${JSON.stringify(limitText)}`, [
+      { path: 'limit', message: 'out of range' },
+    ]);
+  }
+  const beforeText = params.get('before');
+  if (beforeText === null) return { limit };
+  if (!/^[1-9]\d{0,15}$/.test(beforeText)) {
+    throw new BadRequestError(`before must be the "next" cursor of an earlier page, got ${JSON.stringify(beforeText)}`, [
+      { path: 'before', message: 'malformed cursor' },
+    ]);
+  }
+  return { limit, before: Number(beforeText) };
+}
+
+const OPERATIONS = ['PUT', 'DEL', 'PURGE'] as const;
+
+/** `/api/changes` filters: `key`, `actor`, `op` (a comma-separated list of PUT, DEL, PURGE). */
+export function readChangeFilter(params: URLSearchParams): ChangeFilter {
+  const filter: ChangeFilter = {};
+  const key = params.get('key');
+  if (key !== null && key !== '') filter.key = key;
+  const actor = params.get('actor');
+  if (actor !== null && actor !== '') {
+    if (actor.length > 200) throw new BadRequestError('actor is longer than 200 characters', [{ path: 'actor', message: 'too long' }]);
+    filter.actor = actor;
+  }
+  const op = params.get('op');
+  if (op !== null && op !== '') {
+    const operations = op.split(',').map((o) => o.trim().toUpperCase());
+    const unknown = operations.find((o) => !(OPERATIONS as readonly string[]).includes(o));
+    if (unknown !== undefined) {
+      throw new BadRequestError(`op must list PUT, DEL or PURGE (comma-separated), got ${JSON.stringify(unknown)}`, [
+        { path: 'op', message: 'unknown operation' },
+      ]);
+    }
+    filter.operations = operations as (typeof OPERATIONS)[number][];
+  }
+  return filter;
 }

@@ -1,39 +1,46 @@
 import 'server-only';
 import type { Change } from '@/lib/pipes/entry';
+import type { Attribution } from '@/lib/server/archive/record';
 
 const EXPECTATION_TTL_MS = 10_000;
 
+/** A console write about to happen: who makes it and why, announced to every instance. */
+export type WriteIntent = { id: string; key: string; by: Attribution; note?: string };
+
 /**
- * KV entries carry no author, so the console remembers which keys it is writing and labels
- * the next change of that key its watch sees. Another writer's change to the same key in the
- * same instant could be mislabelled; entries expire after 10 s so a failed write labels nothing.
+ * KV entries carry no author, so every console instance remembers which keys are being written
+ * (its own writes, and the ones other instances announce) and labels the next change of that key
+ * its watch sees. Another writer's change to the same key in the same instant could be
+ * mislabelled — the archive keeps the writer's own record, which wins. An expectation ends when
+ * its write is done or cancelled, or after 10 s.
  */
 export class ActorLedger {
-  private readonly pending = new Map<string, Array<{ actor: string; expires: number }>>();
+  private readonly pending = new Map<string, Array<WriteIntent & { expires: number }>>();
 
-  expect(key: string, actor: string): () => void {
-    const item = { actor, expires: Date.now() + EXPECTATION_TTL_MS };
-    const list = this.pending.get(key) ?? [];
-    list.push(item);
-    this.pending.set(key, list);
-    return () => this.remove(key, item);
+  expect(intent: WriteIntent): void {
+    const list = this.pending.get(intent.key) ?? [];
+    list.push({ ...intent, expires: Date.now() + EXPECTATION_TTL_MS });
+    this.pending.set(intent.key, list);
   }
 
-  label<C extends Change>(change: C): C {
+  /** Forgets the expectation `id` of `key`, whether or not a change was labelled with it. */
+  forget(key: string, id: string): void {
+    const list = this.pending.get(key);
+    if (!list) return;
+    const i = list.findIndex((item) => item.id === id);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.pending.delete(key);
+  }
+
+  /** The change with its actor and note when a write of its key was expected, and who made it. */
+  label<C extends Change>(change: C): { change: C; by?: Attribution } {
     const list = this.pending.get(change.key);
-    if (!list) return change;
+    if (!list) return { change };
     const now = Date.now();
     let item = list.shift();
     while (item && item.expires < now) item = list.shift();
     if (list.length === 0) this.pending.delete(change.key);
-    return item ? { ...change, actor: item.actor } : change;
-  }
-
-  private remove(key: string, item: { actor: string; expires: number }): void {
-    const list = this.pending.get(key);
-    if (!list) return;
-    const i = list.indexOf(item);
-    if (i >= 0) list.splice(i, 1);
-    if (list.length === 0) this.pending.delete(key);
+    if (!item) return { change };
+    return { change: { ...change, actor: item.by.user, ...(item.note === undefined ? {} : { note: item.note }) }, by: item.by };
   }
 }

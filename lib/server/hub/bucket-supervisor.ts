@@ -3,7 +3,18 @@ import { LinkState } from '@/lib/live/protocol';
 import type { Config } from '@/lib/server/config';
 import { UnavailableError } from '@/lib/server/errors';
 import { log } from '@/lib/server/log';
-import { BucketMissingError, JetStreamUnavailableError, openNatsLink, PipeBucket, type BucketInfo, type NatsLink } from '@/lib/server/nats';
+import { INSTANCE } from '@/lib/server/instance-name';
+import {
+  BucketMissingError,
+  IntentChannel,
+  JetStreamUnavailableError,
+  openNatsLink,
+  PipeBucket,
+  type BucketInfo,
+  type IntentMessage,
+  type NatsLink,
+} from '@/lib/server/nats';
+import type { WriteIntent } from './actor-ledger';
 import { JETSTREAM_UNAVAILABLE, type Hub } from './hub';
 import { backoffDelay, WatchLoop } from './watch-loop';
 
@@ -36,6 +47,11 @@ export class BucketSupervisor {
   private missingSince: number | undefined;
   private stopped = false;
   private starting: Promise<void> | undefined;
+  private intents: IntentChannel<WriteIntent> | undefined;
+  private stopIntents: (() => void) | undefined;
+  private markOpened!: (opened: { link: NatsLink; bucket: PipeBucket }) => void;
+  /** The link and the bucket, once both are open. */
+  readonly opened = new Promise<{ link: NatsLink; bucket: PipeBucket }>((resolve) => (this.markOpened = resolve));
 
   constructor(
     private readonly settings: SupervisorSettings,
@@ -57,10 +73,16 @@ export class BucketSupervisor {
     return this.bucket;
   }
 
+  /** Tells the other instances on the bucket of a write (before it) and that it is over (after). */
+  announce(message: IntentMessage<WriteIntent>): void {
+    this.intents?.publish(message);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.checkTimer);
     this.stopAdvisories?.();
+    this.stopIntents?.();
     await this.loop?.stop();
     await this.link?.close();
   }
@@ -78,6 +100,8 @@ export class BucketSupervisor {
       }
     }
     if (this.stopped || !this.bucket) return;
+    this.intents = new IntentChannel<WriteIntent>(this.link!.connection, this.settings.bucket);
+    this.stopIntents = this.intents.subscribe((message) => this.onIntent(message));
     this.stopAdvisories = this.bucket.watchLifecycle(() => this.loop?.restart());
     this.loop = new WatchLoop(
       {
@@ -91,6 +115,13 @@ export class BucketSupervisor {
     this.checkTimer = setInterval(() => void this.checkStream(), STREAM_CHECK_MS);
     this.checkTimer.unref();
     log.info('watching pipes bucket', { bucket: this.settings.bucket, servers: this.settings.nats.servers });
+    this.markOpened({ link: this.link!, bucket: this.bucket });
+  }
+
+  /** Another instance's write: label its change here too, so every instance shows the same actor. */
+  private onIntent(message: IntentMessage<WriteIntent>): void {
+    if (message.type === 'done') this.hub.forgetWrite(message.key, message.id);
+    else if (message.intent.by.instance !== INSTANCE) this.hub.expectWrite(message.intent);
   }
 
   /**

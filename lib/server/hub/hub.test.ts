@@ -62,14 +62,37 @@ describe('Hub', () => {
     expect(last?.type === 'change' && parsed(last.frame)[0]?.event).toBe('delete');
   });
 
-  it('labels the next change of a key this console writes with its actor', () => {
+  it('labels the next change of a key this console writes with its actor and note', () => {
     const { hub } = recordingHub();
     hub.replace([], 0, 'initial');
-    hub.expectWrite('a', 'ana');
+    hub.expectWrite({ id: 'w1', key: 'a', by: { user: 'ana', role: 'admin', via: 'token', instance: 'i1' }, note: 'why' });
     hub.apply(put('a', 1));
     hub.apply(put('a', 2));
     expect(hub.snapshot().pipes).toEqual([put('a', 2)]);
-    expect(hub.changesSince(0)!.map((f) => JSON.parse(parsed(f.bytes)[0]!.data).actor)).toEqual(['ana', undefined]);
+    const frames = hub.changesSince(0)!.map((f) => JSON.parse(parsed(f.bytes)[0]!.data));
+    expect(frames.map((c) => [c.actor, c.note])).toEqual([
+      ['ana', 'why'],
+      [undefined, undefined],
+    ]);
+  });
+
+  it('labels nothing with an intent forgotten before its change arrived (a failed write)', () => {
+    const { hub } = recordingHub();
+    hub.replace([], 0, 'initial');
+    const forget = hub.expectWrite({ id: 'w1', key: 'a', by: { user: 'ana', role: 'admin', via: 'token', instance: 'i1' } });
+    forget();
+    hub.apply(put('a', 1));
+    expect(hub.get('a')?.actor).toBeUndefined();
+  });
+
+  it('keeps the delete marker of a deleted key, and drops it when the key is written again', () => {
+    const { hub } = recordingHub();
+    hub.replace([put('a', 1), { key: 'b', revision: 2, updated: put('b', 2).updated, operation: 'DEL' }], 2, 'initial');
+    expect(hub.deleted().map((d) => [d.key, d.revision])).toEqual([['b', 2]]);
+    expect(hub.snapshot().pipes.map((e) => e.key)).toEqual(['a']);
+    hub.apply({ key: 'a', revision: 3, updated: put('a', 3).updated, operation: 'PURGE' });
+    hub.apply(put('b', 4));
+    expect(hub.deleted().map((d) => [d.key, d.revision])).toEqual([['a', 3]]);
   });
 
   it('a new snapshot (bucket recreated) forgets the ring, so old ids get a snapshot', () => {
@@ -183,7 +206,11 @@ describe('Hub', () => {
     };
     const { hub } = recordingHub();
     const loop = new WatchLoop(
-      { info: async () => ({ created: 'e1', lastRevision: 4, values: 2 }), watch: async () => watch, changeFrom: async () => undefined },
+      {
+        info: async () => ({ created: 'e1', lastRevision: 4, values: 2, replicas: 1 }),
+        watch: async () => watch,
+        changeFrom: async () => undefined,
+      },
       hub,
     );
     loop.start();

@@ -1,11 +1,12 @@
 import 'server-only';
-import type { Change, Entry } from '@/lib/pipes/entry';
+import { isDeleteMarker, type Change, type DeleteMarker, type Entry } from '@/lib/pipes/entry';
+import type { Attribution } from '@/lib/server/archive/record';
 import { LinkState, type JetStreamState, type Snapshot, type StatusData } from '@/lib/live/protocol';
 import { encodeEvent } from '@/lib/live/sse';
 import { LIVE_DEFAULTS } from '@/lib/defaults.mjs';
 import { UnavailableError } from '@/lib/server/errors';
 import { errorMessage, log } from '@/lib/server/log';
-import { ActorLedger } from './actor-ledger';
+import { ActorLedger, type WriteIntent } from './actor-ledger';
 import { ChangeRing, type Frame } from './change-ring';
 import { PipeCache } from './pipe-cache';
 import type { WatchSink } from './watch-loop';
@@ -24,7 +25,7 @@ export type HubLink = { nats: LinkState; jetstream: JetStreamState };
  * clients: every stream writes the same Buffer.
  */
 export type HubEvent =
-  | { type: 'change'; change: Change; frame: Buffer }
+  | { type: 'change'; change: Change; frame: Buffer; by?: Attribution }
   | { type: 'snapshot'; snapshot: Snapshot; reason: 'initial' | 'recreated' }
   | { type: 'status'; status: HubStatus; frame: Buffer };
 
@@ -44,6 +45,7 @@ export const JETSTREAM_UNAVAILABLE =
 export class Hub implements WatchSink {
   private readonly cache = new PipeCache();
   private readonly listeners = new Set<HubListener>();
+  private internalListeners = 0;
   private readonly actors = new ActorLedger();
   private readonly ring: ChangeRing;
   private snapshotFrameCache: { snapshot: Snapshot; frame: Buffer } | undefined;
@@ -109,13 +111,18 @@ export class Hub implements WatchSink {
     return this.cache.get(key);
   }
 
-  subscribe(listener: HubListener): () => void {
+  /** Adds a listener; an `internal` one (the archive) is not counted among the clients. */
+  subscribe(listener: HubListener, kind: 'client' | 'internal' = 'client'): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (kind === 'internal') this.internalListeners++;
+    return () => {
+      if (this.listeners.delete(listener) && kind === 'internal') this.internalListeners--;
+    };
   }
 
+  /** Listeners that are clients (event streams), not the console's own. */
   get listenerCount(): number {
-    return this.listeners.size;
+    return this.listeners.size - this.internalListeners;
   }
 
   /**
@@ -142,9 +149,27 @@ export class Hub implements WatchSink {
     );
   }
 
-  /** Labels the change this console is about to write, so its event carries the actor. */
-  expectWrite(key: string, actor: string): () => void {
-    return this.actors.expect(key, actor);
+  /**
+   * Labels the next change of the intent's key with its actor and note, so its event carries
+   * them; returns the function that forgets the intent once its write is done or has failed.
+   */
+  expectWrite(intent: WriteIntent): () => void {
+    this.actors.expect(intent);
+    return () => this.forgetWrite(intent.key, intent.id);
+  }
+
+  forgetWrite(key: string, id: string): void {
+    this.actors.forget(key, id);
+  }
+
+  /** Keys whose last change is a delete or purge, with that change. */
+  deleted(): DeleteMarker[] {
+    return this.cache.deleted();
+  }
+
+  /** What the archive says of the change a key is at (after a restart the watch knows no actors). */
+  attribute(key: string, revision: number, actor: string, note: string | undefined): void {
+    this.cache.attribute(key, revision, actor, note);
   }
 
   /**
@@ -170,27 +195,28 @@ export class Hub implements WatchSink {
     return this.cache.revision;
   }
 
-  replace(entries: Entry[], revision: number, reason: 'initial' | 'recreated'): void {
-    for (const entry of entries) warnIfInvalid(entry);
-    this.cache.replace(entries, revision);
+  replace(state: Change[], revision: number, reason: 'initial' | 'recreated'): void {
+    for (const change of state) if (!isDeleteMarker(change)) warnIfInvalid(change);
+    this.cache.replace(state, revision);
     this.ring.reset(revision);
     this.lastError = undefined;
-    if (reason === 'recreated') log.warn('pipes bucket was recreated; cache rebuilt', { revision, pipes: entries.length });
+    if (reason === 'recreated') log.warn('pipes bucket was recreated; cache rebuilt', { revision, pipes: this.cache.size });
     if (!this.isReady) {
       this.isReady = true;
-      log.info('pipes cache loaded', { revision, pipes: entries.length });
+      log.info('pipes cache loaded', { revision, pipes: this.cache.size });
     }
     this.emit({ type: 'snapshot', snapshot: this.cache.snapshot(), reason });
     this.settle();
   }
 
   apply(change: Change): void {
-    const labelled = this.actors.label(change);
-    if (!this.cache.apply(labelled)) return;
+    if (change.revision <= this.cache.revision) return;
+    const { change: labelled, by } = this.actors.label(change);
+    this.cache.apply(labelled);
     if (labelled.operation === 'PUT') warnIfInvalid(labelled);
     const frame = Buffer.from(encodeEvent(labelled.operation === 'PUT' ? 'put' : 'delete', JSON.stringify(labelled), labelled.revision));
     this.ring.push({ revision: labelled.revision, bytes: frame });
-    this.emit({ type: 'change', change: labelled, frame });
+    this.emit({ type: 'change', change: labelled, frame, ...(by ? { by } : {}) });
     this.settle();
   }
 

@@ -1,10 +1,11 @@
 import 'server-only';
-import { isDeleteMarker, type Change, type Entry } from '@/lib/pipes/entry';
+import { isDeleteMarker, type Change, type DeleteMarker, type Entry } from '@/lib/pipes/entry';
 import type { Snapshot } from '@/lib/live/protocol';
 
-/** The last value of every live key, and the highest bucket revision applied. */
+/** The last value of every live key, the delete marker of every deleted one, and the highest bucket revision applied. */
 export class PipeCache {
   private entries = new Map<string, Entry>();
+  private tombstones = new Map<string, DeleteMarker>();
   private applied = 0;
   private sorted: Snapshot | undefined;
 
@@ -24,17 +25,41 @@ export class PipeCache {
   apply(change: Change): boolean {
     if (change.revision <= this.applied) return false;
     this.applied = change.revision;
-    if (isDeleteMarker(change)) this.entries.delete(change.key);
-    else this.entries.set(change.key, change);
+    this.store(change);
     this.sorted = undefined;
     return true;
   }
 
-  /** Replaces everything with a fresh snapshot (start-up, or a recreated bucket). */
-  replace(entries: Iterable<Entry>, revision: number): void {
-    this.entries = new Map([...entries].map((e) => [e.key, e]));
+  /** Replaces everything with a fresh state: the last change of every key (start-up, or a recreated bucket). */
+  replace(state: Iterable<Change>, revision: number): void {
+    this.entries = new Map();
+    this.tombstones = new Map();
+    for (const change of state) this.store(change);
     this.applied = revision;
     this.sorted = undefined;
+  }
+
+  /** Sets the actor and note of the change `key` is at, if it is still at `revision` (learnt from the archive). */
+  attribute(key: string, revision: number, actor: string, note: string | undefined): void {
+    const current = this.entries.get(key) ?? this.tombstones.get(key);
+    if (current?.revision !== revision || (current.actor === actor && current.note === note)) return;
+    this.store({ ...current, actor, ...(note === undefined ? {} : { note }) });
+    this.sorted = undefined;
+  }
+
+  /** The delete marker of every key whose last change is a delete or purge. */
+  deleted(): DeleteMarker[] {
+    return [...this.tombstones.values()];
+  }
+
+  private store(change: Change): void {
+    if (isDeleteMarker(change)) {
+      this.entries.delete(change.key);
+      this.tombstones.set(change.key, change);
+    } else {
+      this.tombstones.delete(change.key);
+      this.entries.set(change.key, change);
+    }
   }
 
   /** All entries sorted by key; computed once per revision, shared by every reader. */

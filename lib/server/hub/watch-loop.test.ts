@@ -66,7 +66,7 @@ async function until(check: () => boolean, what: string) {
 
 const nothingHeld = async () => undefined;
 
-const info = (over: Partial<BucketInfo> = {}): BucketInfo => ({ created: 'epoch-1', lastRevision: 2, values: 2, ...over });
+const info = (over: Partial<BucketInfo> = {}): BucketInfo => ({ created: 'epoch-1', lastRevision: 2, values: 2, replicas: 1, ...over });
 
 describe('WatchLoop', () => {
   it('stages the replay and replaces the state once the last replayed entry has nothing pending', async () => {

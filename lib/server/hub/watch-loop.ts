@@ -1,5 +1,5 @@
 import 'server-only';
-import { isDeleteMarker, type Change, type Entry } from '@/lib/pipes/entry';
+import type { Change } from '@/lib/pipes/entry';
 import type { BucketInfo, BucketWatch } from '@/lib/server/nats';
 
 export type WatchSource = {
@@ -12,8 +12,8 @@ export type WatchSource = {
 export type WatchSink = {
   /** Highest revision applied so far. */
   revision(): number;
-  /** A complete, consistent state of the bucket (first load, or after it was recreated). */
-  replace(entries: Entry[], revision: number, reason: 'initial' | 'recreated'): void;
+  /** A complete, consistent state of the bucket — each key's last change, delete markers too (first load, or after it was recreated). */
+  replace(state: Change[], revision: number, reason: 'initial' | 'recreated'): void;
   apply(change: Change): void;
   /** The watch skipped `change` and the loop found it in the bucket (applied next). */
   skipped?(change: Change): void;
@@ -97,7 +97,7 @@ export class WatchLoop {
     const watch = await this.begin(this.source.watch());
     if (!watch) return false;
     this.synced = false;
-    const staged = new Map<string, Entry>();
+    const staged = new Map<string, Change>();
     let revision = 0;
     // An empty bucket replays nothing, so nothing would ever say the replay ended.
     if (info.values === 0) this.complete(staged, 0, reason);
@@ -110,15 +110,14 @@ export class WatchLoop {
         continue;
       }
       revision = Math.max(revision, change.revision);
-      if (isDeleteMarker(change)) staged.delete(change.key);
-      else staged.set(change.key, change);
+      staged.set(change.key, change);
       // The replay's last message has nothing pending behind it (isUpdate is off by one).
       if (pending === 0) this.complete(staged, revision, reason);
     }
     return progressed;
   }
 
-  private complete(staged: Map<string, Entry>, revision: number, reason: 'initial' | 'recreated'): void {
+  private complete(staged: Map<string, Change>, revision: number, reason: 'initial' | 'recreated'): void {
     this.sink.replace([...staged.values()], revision, reason);
     this.synced = true;
   }

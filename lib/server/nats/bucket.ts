@@ -4,11 +4,11 @@ import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { NatsLink } from './connection';
 import type { Change, Entry } from '@/lib/pipes/entry';
-import { fromNatsError, RevisionMismatchError, ValueTooLargeError } from './errors';
+import { guard, RevisionMismatchError, ValueTooLargeError } from './errors';
 import { storedToChange, toChange } from './to-change';
 
 /** Stream facts used to notice a bucket deleted and recreated under a running watch. */
-export type BucketInfo = { created: string; lastRevision: number; values: number };
+export type BucketInfo = { created: string; lastRevision: number; values: number; replicas: number };
 
 /** One change from a watch, with how many more the server had queued behind it. */
 export type WatchedChange = { change: Change; pending: number };
@@ -61,6 +61,7 @@ export class PipeBucket {
       created: si.created,
       lastRevision: si.state.last_seq,
       values: status.values,
+      replicas: si.config.num_replicas,
     };
   }
 
@@ -98,6 +99,21 @@ export class PipeBucket {
     const kvEntry = await guard(() => this.kv.get(key));
     if (!kvEntry || kvEntry.operation !== 'PUT') return null;
     return toChange(kvEntry) as Entry;
+  }
+
+  /** Visits every change the bucket still holds, every key's kept revisions, in bucket order. */
+  async everyHeld(visit: (change: Change) => Promise<void> | void): Promise<void> {
+    const { streamInfo } = await guard(() => this.kv.status());
+    if (streamInfo.state.messages === 0) return; // nothing would ever say the replay ended
+    const iterator = await guard(() => this.kv.watch({ key: '>', include: KvWatchInclude.AllHistory }));
+    try {
+      for await (const kvEntry of iterator) {
+        await visit(toChange(kvEntry));
+        if ((kvEntry.delta ?? 0) === 0) break;
+      }
+    } finally {
+      iterator.stop();
+    }
   }
 
   /** Every revision the bucket keeps for `key`, oldest first. */
@@ -150,13 +166,5 @@ export class PipeBucket {
       return Promise.reject(new ValueTooLargeError(`value is ${Buffer.byteLength(value)} bytes; NATS accepts at most ${max}`));
     }
     return guard(op);
-  }
-}
-
-async function guard<T>(op: () => Promise<T>): Promise<T> {
-  try {
-    return await op();
-  } catch (err) {
-    throw fromNatsError(err);
   }
 }

@@ -73,3 +73,12 @@ export function fromNatsError(err: unknown): unknown {
   if (err instanceof Error && /stream not found/i.test(err.message)) return new BucketMissingError(err.message, { cause: err });
   return err;
 }
+
+/** Runs a NATS call with its failure mapped to the app's errors. */
+export async function guard<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw fromNatsError(err);
+  }
+}

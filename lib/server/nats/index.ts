@@ -2,3 +2,5 @@
 export { openNatsLink, type NatsLink } from './connection';
 export { PipeBucket, type BucketInfo, type BucketWatch, type WatchedChange } from './bucket';
 export { BucketMissingError, JetStreamUnavailableError, RevisionMismatchError, ValueTooLargeError } from './errors';
+export { ArchiveStream, type ArchiveSettings, type StoredText } from './archive-stream';
+export { IntentChannel, type IntentMessage } from './intents';

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ArchiveWriter, type ArchivePort } from './archive-writer';
+import type { ArchiveRecord, Attribution } from './record';
+
+const ana: Attribution = { user: 'ana', role: 'admin', via: 'session', instance: 'a' };
+const record = (revision: number, by?: Attribution): ArchiveRecord => ({
+  bucket: 'B',
+  key: 'k',
+  revision,
+  operation: 'PUT',
+  updated: '2026-12-01T00:00:00.000Z',
+  value: { name: 'k', sql: `SELECT ${revision}` },
+  ...(by ? { by } : {}),
+});
+
+/** A stream in memory with one record per revision, as the real one keeps them. */
+function memoryStream() {
+  const stored = new Map<number, { seq: number; record: ArchiveRecord }>();
+  const state = { seq: 0, down: false, ensures: 0 };
+  const port: ArchivePort = {
+    async append(r) {
+      if (state.down) throw new Error('stream not found');
+      if (stored.has(r.revision)) return 'exists';
+      stored.set(r.revision, { seq: ++state.seq, record: r });
+      return 'stored';
+    },
+    async existing(r) {
+      return stored.get(r.revision);
+    },
+    async replace(r, seq) {
+      if (stored.get(r.revision)?.seq !== seq) return 'exists';
+      stored.set(r.revision, { seq: ++state.seq, record: r });
+      return 'stored';
+    },
+    async ensure() {
+      state.ensures++;
+      if (state.down) throw new Error('still down');
+    },
+  };
+  return { port, stored, state };
+}
+
+describe('ArchiveWriter', () => {
+  it('stores each revision once however many times it is enqueued', async () => {
+    const { port, stored, state } = memoryStream();
+    const writer = new ArchiveWriter(port);
+    for (const r of [1, 2, 1, 3, 2]) writer.enqueue(record(r));
+    await writer.idle();
+    expect([...stored.keys()].sort()).toEqual([1, 2, 3]);
+    expect(state.seq).toBe(3);
+  });
+
+  it("replaces an external guess with the console's own record of the same revision", async () => {
+    const { port, stored } = memoryStream();
+    const writer = new ArchiveWriter(port);
+    writer.enqueue(record(1));
+    await writer.idle();
+    writer.enqueue(record(1, ana));
+    await writer.idle();
+    expect(stored.get(1)?.record.by).toEqual(ana);
+  });
+
+  it('never replaces a known actor with a later guess', async () => {
+    const { port, stored } = memoryStream();
+    const writer = new ArchiveWriter(port);
+    writer.enqueue(record(1, ana));
+    await writer.idle();
+    writer.enqueue(record(1));
+    await writer.idle();
+    expect(stored.get(1)?.record.by).toEqual(ana);
+  });
+
+  it('holds records while the stream is missing, says so, and writes them once it is back', async () => {
+    const { port, stored, state } = memoryStream();
+    const health: string[] = [];
+    const writer = new ArchiveWriter(port, {
+      backoff: { initialMs: 5, maxMs: 10 },
+      onHealth: (err) => health.push(err ? 'degraded' : 'ok'),
+    });
+    state.down = true;
+    writer.enqueue(record(1));
+    writer.enqueue(record(2));
+    await until(() => state.ensures >= 2);
+    expect(writer.degraded).toBe(true);
+    expect(stored.size).toBe(0);
+    state.down = false;
+    await writer.idle();
+    expect([...stored.keys()].sort()).toEqual([1, 2]);
+    expect(health).toEqual(['degraded', 'ok']);
+  });
+
+  it('drops the oldest record past its queue limit and reports it', async () => {
+    const { port, state } = memoryStream();
+    const dropped: number[] = [];
+    const writer = new ArchiveWriter(port, { maxQueued: 2, concurrency: 1, onDropped: (r) => dropped.push(r.revision) });
+    state.down = true;
+    for (const r of [1, 2, 3, 4, 5]) writer.enqueue(record(r)); // 1 is in flight, 2..5 wait
+    writer.stop();
+    expect(dropped).toEqual([2, 3]);
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}

@@ -1,0 +1,140 @@
+import 'server-only';
+import { backoffDelay, type Backoff } from '@/lib/server/hub/watch-loop';
+import { isGuess, type ArchiveRecord } from './record';
+
+/** What the writer needs of the archive stream. */
+export type ArchivePort = {
+  /** Stores the record unless its revision has one already ('exists'). */
+  append(record: ArchiveRecord): Promise<'stored' | 'exists'>;
+  /** The record stored for the same revision, with its sequence. */
+  existing(record: ArchiveRecord): Promise<{ seq: number; record: ArchiveRecord } | undefined>;
+  /** Replaces the record `seq` of the same revision; 'exists' when another one replaced it first. */
+  replace(record: ArchiveRecord, seq: number): Promise<'stored' | 'exists'>;
+  /** Creates the stream again when it is missing. */
+  ensure(): Promise<void>;
+};
+
+export type WriterOptions = {
+  /** Records held while the archive cannot be written; the oldest go first past this. */
+  maxQueued?: number;
+  /** Records written at once. */
+  concurrency?: number;
+  backoff?: Backoff;
+  /** The archive could not be written (err), or can be again (undefined). */
+  onHealth?: (err: unknown | undefined) => void;
+  /** Records dropped because the queue was full. */
+  onDropped?: (record: ArchiveRecord) => void;
+};
+
+/**
+ * Writes records to the archive in the background, a few at a time, so archiving never waits
+ * on the live path. Each revision is stored once: a second record of it is refused by the
+ * stream, and a console's own record (it knows the actor) replaces an "external" guess another
+ * instance stored first. While the archive cannot be written the records wait in a bounded
+ * queue, the writer retries with a backoff and creates the stream again, and says so.
+ */
+export class ArchiveWriter {
+  private readonly queue: ArchiveRecord[] = [];
+  private inFlight = 0;
+  private failing = false;
+  private stopped = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private failures = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly options: Required<Omit<WriterOptions, 'onHealth' | 'onDropped'>> & WriterOptions;
+
+  constructor(
+    private readonly port: ArchivePort,
+    options: WriterOptions = {},
+  ) {
+    this.options = { maxQueued: 10_000, concurrency: 16, backoff: { initialMs: 250, maxMs: 5_000 }, ...options };
+  }
+
+  get degraded(): boolean {
+    return this.failing;
+  }
+
+  get queued(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  enqueue(record: ArchiveRecord): void {
+    if (this.stopped) return;
+    this.queue.push(record);
+    if (this.queue.length > this.options.maxQueued) this.options.onDropped?.(this.queue.shift()!);
+    this.pump();
+  }
+
+  /** Resolves once every queued record is written (or the writer stopped). */
+  idle(): Promise<void> {
+    if (this.queued === 0 || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private pump(): void {
+    while (!this.failing && !this.stopped && this.inFlight < this.options.concurrency && this.queue.length > 0) {
+      const record = this.queue.shift()!;
+      this.inFlight++;
+      this.write(record).then(
+        () => this.settled(undefined),
+        (err: unknown) => {
+          this.queue.unshift(record);
+          this.settled(err);
+        },
+      );
+    }
+  }
+
+  private async write(record: ArchiveRecord): Promise<void> {
+    if ((await this.port.append(record)) === 'stored' || isGuess(record)) return;
+    const there = await this.port.existing(record);
+    if (there && isGuess(there.record)) await this.port.replace(record, there.seq);
+  }
+
+  private settled(err: unknown): void {
+    this.inFlight--;
+    if (err !== undefined && !this.stopped && !this.failing) {
+      this.failing = true;
+      this.options.onHealth?.(err);
+    }
+    if (this.failing) {
+      this.scheduleRetry();
+      return;
+    }
+    this.pump();
+    this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    if (this.queued === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Once the writes in flight have settled: wait, create the stream if it is missing, go on. */
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.inFlight > 0 || this.stopped) return;
+    this.failures++;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.port.ensure().then(
+          () => {
+            this.failures = 0;
+            this.failing = false;
+            this.options.onHealth?.(undefined);
+            this.pump();
+            this.wakeIdle();
+          },
+          () => this.scheduleRetry(),
+        );
+      },
+      backoffDelay(this.failures, this.options.backoff),
+    );
+    this.retryTimer.unref?.();
+  }
+}
