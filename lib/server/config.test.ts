@@ -48,7 +48,10 @@ describe('parseConfig', () => {
       { PIPES_AUDIT_MAX_BYTES: '1TB' },
       'Invalid configuration: PIPES_AUDIT_MAX_BYTES must be a size of at least 64KiB such as 1GiB, 500MiB or 1048576, got "1TB"',
     ],
-    [{ PIPES_AUDIT_STREAM: 'a.b' }, 'Invalid configuration: PIPES_AUDIT_STREAM must contain only letters, digits, "-" and "_"'],
+    [
+      { PIPES_AUDIT_STREAM: 'a.b' },
+      'Invalid configuration: PIPES_AUDIT_STREAM must contain only letters, digits, "-" and "_" (or be "off")',
+    ],
   ])('rejects %o with one message naming the variable', (env, message) => {
     expect(() => parseConfig({ ...base, ...env })).toThrow(message);
   });

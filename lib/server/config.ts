@@ -61,11 +61,11 @@ const measure = (units: Record<string, number>, fallback: string, min: number, h
       }),
   );
 
-// JetStream stream names: no spaces, dots, wildcards or path separators.
+// JetStream stream names: no spaces, dots, wildcards or path separators; "off" runs without an archive.
 const streamName = optionalText.pipe(
   z
     .string()
-    .regex(/^[-\w]+$/, 'must contain only letters, digits, "-" and "_"')
+    .regex(/^[-\w]+$/, 'must contain only letters, digits, "-" and "_" (or be "off")')
     .default('PIPES_AUDIT'),
 );
 
@@ -131,7 +131,7 @@ export type Config = {
     /** Bytes queued for one SSE client before it counts as behind (then it gets a snapshot). */
     queueBytes: number;
   };
-  /** The change archive: a JetStream stream of every revision, kept for `maxAgeMs` and up to `maxBytes`. */
+  /** The change archive: a JetStream stream of every revision, kept for `maxAgeMs` and up to `maxBytes`; stream "off": none. */
   archive: { stream: string; maxAgeMs: number; maxBytes: number };
 };
 

@@ -9,7 +9,10 @@ import { ArchiveReader } from './archive-reader';
 import { ArchiveWriter, type ArchivePort } from './archive-writer';
 import { changeOf, parseRecord, recordOf, recordSubject, type ArchiveRecord } from './record';
 
-export type ArchiveState = 'starting' | 'ok' | 'degraded';
+export type ArchiveState = 'starting' | 'ok' | 'degraded' | 'off';
+
+/** PIPES_AUDIT_STREAM=off: no archive (a benchmark's baseline); history and changes answer 503. */
+export const ARCHIVE_OFF = 'off';
 
 /** Revisions looked up at once while filling in what the archive lacks. */
 const BACKFILL_BATCH = 64;
@@ -38,6 +41,10 @@ export class Archiver {
 
   /** Opens (or creates) the stream once the bucket is open, retrying; then archives. Never throws. */
   async start(opened: Promise<{ link: NatsLink; bucket: PipeBucket }>): Promise<void> {
+    if (this.settings.stream === ARCHIVE_OFF) {
+      this.state = 'off';
+      return;
+    }
     const { link, bucket } = await opened;
     this.bucket = bucket;
     for (let attempt = 1; !this.stopped && !this.stream; attempt++) {
@@ -105,6 +112,7 @@ export class Archiver {
   }
 
   private unavailable(cause?: unknown): UnavailableError {
+    if (this.state === 'off') return new UnavailableError('the change archive is turned off (PIPES_AUDIT_STREAM=off)');
     const why = cause ? `: ${errorMessage(cause)}` : this.lastError ? `: ${this.lastError}` : ' yet';
     return new UnavailableError(`the change archive (stream ${this.settings.stream}) is unavailable${why}`, { cause });
   }
