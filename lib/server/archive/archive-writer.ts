@@ -39,6 +39,7 @@ export class ArchiveWriter {
   private failing = false;
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private pumpSoon: NodeJS.Immediate | undefined;
   private failures = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly options: Required<Omit<WriterOptions, 'onHealth' | 'onDropped'>> & WriterOptions;
@@ -58,11 +59,15 @@ export class ArchiveWriter {
     return this.queue.length + this.inFlight;
   }
 
+  /** Queues a record; the writing starts on a later turn, after the change's events have gone out. */
   enqueue(record: ArchiveRecord): void {
     if (this.stopped) return;
     this.queue.push(record);
     if (this.queue.length > this.options.maxQueued) this.options.onDropped?.(this.queue.shift()!);
-    this.pump();
+    this.pumpSoon ??= setImmediate(() => {
+      this.pumpSoon = undefined;
+      this.pump();
+    });
   }
 
   /** Resolves once every queued record is written (or the writer stopped). */
@@ -74,6 +79,7 @@ export class ArchiveWriter {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    if (this.pumpSoon) clearImmediate(this.pumpSoon);
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
