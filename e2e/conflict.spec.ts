@@ -9,6 +9,8 @@ import {
   openEditor,
   putPipe,
   replaceSql,
+  save,
+  saveButton,
   stored,
   storedAfter,
   unsavedBadge,
@@ -20,8 +22,6 @@ import {
 
 // Two browsers per test: give them room on a busy machine.
 test.describe.configure({ timeout: 60_000 });
-
-const saveButton = (page: Page) => page.getByRole('button', { name: 'Save', exact: true });
 
 type Conflict = {
   key: string;
@@ -53,7 +53,7 @@ async function conflictOnOpenPipe(
 
   const theirsSql = `SELECT uniq(device) AS n FROM events -- ${key} by admin B`;
   await replaceSql(b, theirsSql);
-  await saveButton(b).click();
+  await save(b);
   const theirs = await storedAfter(kv, key, revision);
   expect(theirs.value).toEqual({ name: key, sql: theirsSql, description: original.description });
 
@@ -125,7 +125,7 @@ test('Merge combines non-overlapping edits; after Save KV has my description and
   expect((await stored(kv, key)).revision, 'Merge alone writes nothing').toBe(theirs.revision);
   await keepScreenshot(a, testInfo, 'after-merge-light');
 
-  await saveButton(a).click();
+  await save(a);
 
   const saved = await storedAfter(kv, key, theirs.revision);
   expect(saved.value).toEqual({ name: key, sql: theirsSql, description: mine });
@@ -166,7 +166,7 @@ test('a Save from a stale view is refused with 412, KV keeps the other write, an
   await expect(conflictBanner(page)).toHaveCount(0);
 
   const answer = page.waitForResponse((r) => r.url().endsWith(`/api/pipes/${key}`) && r.request().method() === 'PUT');
-  await saveButton(page).click();
+  await save(page);
   const response = await answer;
   expect(response.request().headers()['if-match']).toBe(`"${revision}"`);
   expect(response.status()).toBe(412);
@@ -187,7 +187,7 @@ test('a Save from a stale view is refused with 412, KV keeps the other write, an
 
   // The banner the 412 brought works like the live one: merge, save, both changes are kept.
   await banner.getByRole('button', { name: 'Merge' }).click();
-  await saveButton(page).click();
+  await save(page);
   const merged = await storedAfter(kv, key, theirs);
   expect(merged.value).toEqual({ name: key, sql: theirsSql, description: mine });
 });

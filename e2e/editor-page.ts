@@ -28,6 +28,41 @@ export const conflictBanner = (page: Page): Locator => page.getByRole('alert', {
 export const deletedBanner = (page: Page): Locator => page.getByRole('alert', { name: 'Pipe deleted' });
 export const unsavedBadge = (page: Page): Locator => page.getByText('unsaved edits', { exact: true });
 
+/** The editor's own Save button (the note dialog's has the same name, inside the dialog). */
+export const saveButton = (page: Page): Locator => page.getByRole('button', { name: 'Save', exact: true });
+/** The dialog Save opens, asking for an optional change note. */
+export const saveDialog = (page: Page): Locator => page.getByRole('dialog', { name: 'Save changes' });
+
+/** Saves the way a user clicks it: Save, then Save in the note dialog, with a note when given. */
+export async function save(page: Page, note?: string): Promise<void> {
+  await saveButton(page).click();
+  const dialog = saveDialog(page);
+  await expect(dialog).toBeVisible();
+  if (note !== undefined) await dialog.getByLabel('Change note').fill(note);
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** The editor's History panel, a region named "History". */
+export const historyPanel = (page: Page): Locator => page.getByRole('region', { name: 'History', exact: true });
+/** One revision's row in the History panel. */
+export const historyRow = (page: Page, revision: number): Locator => historyPanel(page).locator(`li[data-revision="${revision}"]`);
+
+/** Opens the History panel and waits until it has listed something. */
+export async function openHistory(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const panel = historyPanel(page);
+  await expect(panel.locator('li[data-revision]').first()).toBeVisible();
+  return panel;
+}
+
+/** The revisions the History panel lists, top to bottom. */
+export async function listedRevisions(page: Page): Promise<number[]> {
+  return historyPanel(page)
+    .locator('li[data-revision]')
+    .evaluateAll((rows) => rows.map((row) => Number((row as HTMLElement).dataset.revision)));
+}
+
 /** The SQL the editor shows, line breaks included (CodeMirror renders one element per line). */
 export async function sqlText(page: Page): Promise<string> {
   return sqlBox(page).evaluate((el) => Array.from(el.querySelectorAll('.cm-line'), (line) => line.textContent ?? '').join('\n'));

@@ -10,6 +10,7 @@ import {
   openEditor,
   putPipe,
   replaceSql,
+  save,
   sqlBox,
   stored,
   storedAfter,
@@ -40,7 +41,7 @@ test('creating a pipe on /pipes/new writes it to KV in WaveHouse shape and opens
   await expect(page.getByLabel('days is required')).not.toBeChecked();
   expect((await stored(kv, key)).operation, 'nothing is written before Save').toBe('NONE');
 
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await save(page);
 
   // The new pipe opens in its own editor once its change is back through the watch.
   await expect(page).toHaveURL(new RegExp(`/pipes/${key}$`), { timeout: 10_000 });

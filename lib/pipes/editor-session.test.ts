@@ -78,6 +78,25 @@ describe('editor session', () => {
     expect(s.notice).toBe('Saved as revision 4.');
   });
 
+  it('shows the value of its own write when it is not what the form held (a revert), once the watch brings it back', () => {
+    let s = run(opened(entry(3, 'SELECT 3')), { type: 'save-started' }, { type: 'saved', revision: 4 });
+    expect(s.form.sql).toBe('SELECT 3');
+    s = run(s, { type: 'live', entry: entry(4, 'SELECT 1', {}, 'console') });
+    expect(s.base?.revision).toBe(4);
+    expect(s.form.sql).toBe('SELECT 1');
+    expect(isDirty(s)).toBe(false);
+    expect(s.newer).toBeUndefined();
+  });
+
+  it('keeps what was typed while a revert was in flight, on top of the value written', () => {
+    let s = run(opened(entry(3, 'SELECT 3')), { type: 'save-started' });
+    s = typed(s, 'SELECT typed meanwhile');
+    s = run(s, { type: 'saved', revision: 4 }, { type: 'live', entry: entry(4, 'SELECT 1', {}, 'console') });
+    expect(s.base?.revision).toBe(4);
+    expect(s.form.sql).toBe('SELECT typed meanwhile');
+    expect(s.newer).toBeUndefined();
+  });
+
   it('a 412 on save leads to the same banner with the current entry', () => {
     const s = run(typed(opened(entry(3, 'SELECT 1')), 'SELECT mine'), { type: 'conflict', current: entry(5, 'SELECT other') });
     expect(s.newer?.entry?.revision).toBe(5);
@@ -126,6 +145,15 @@ describe('editor session while a save is in flight', () => {
     expect(s.base?.revision).toBe(4);
     expect(s.pendingRevision).toBeUndefined();
     expect(s.notice).toBe('Saved as revision 4.');
+    expect(isDirty(s)).toBe(false);
+  });
+
+  it('shows the value of a revert whose change the watch brought back before the API answered', () => {
+    let s = run(opened(entry(3, 'SELECT 3')), { type: 'save-started' }, { type: 'live', entry: entry(4, 'SELECT 1', {}, 'console') });
+    expect(s.form.sql).toBe('SELECT 3');
+    s = run(s, { type: 'saved', revision: 4 });
+    expect(s.base?.revision).toBe(4);
+    expect(s.form.sql).toBe('SELECT 1');
     expect(isDirty(s)).toBe(false);
   });
 

@@ -135,8 +135,10 @@ function follow(before: EditorState, entry: Entry | undefined): EditorState {
   if (state.inFlight === 'save') return state;
   if (current?.revision === state.base?.revision) return state;
   if (state.pendingRevision !== undefined && current?.revision === state.pendingRevision) {
-    // Our own save came back through the watch: it is the new base.
-    return { ...state, phase: 'ready', base: current, pendingRevision: undefined, notice: `Saved as revision ${current.revision}.` };
+    // Our own write came back through the watch: it is the new base. A form still at the old
+    // base did not make that write (a revert writes another revision's value), so it shows it.
+    const form = isDirty(state) ? state.form : formOf(current, state.key);
+    return { ...state, phase: 'ready', base: current, form, pendingRevision: undefined, notice: `Saved as revision ${current.revision}.` };
   }
   if (current === null) {
     // Deleted by another writer: keep the text whatever its state, and offer to recreate it.

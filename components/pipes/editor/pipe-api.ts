@@ -2,6 +2,7 @@
 // editor must react to spelled out.
 import type { Entry } from '@/lib/pipes/entry';
 import type { FieldIssue, Pipe } from '@/lib/pipes/schema';
+import { changeNoteHeaders } from './change-note';
 
 export type WriteResult =
   | { kind: 'ok'; entry?: Entry }
@@ -21,10 +22,10 @@ function headersFor(precondition: Precondition): Record<string, string> {
     : { 'If-None-Match': '*' };
 }
 
-export async function savePipe(key: string, pipe: Pipe, precondition: Precondition): Promise<WriteResult> {
+export async function savePipe(key: string, pipe: Pipe, precondition: Precondition, note?: string): Promise<WriteResult> {
   return send(pipeUrl(key), {
     method: 'PUT',
-    headers: { 'Content-Type': 'application/json', ...headersFor(precondition) },
+    headers: { 'Content-Type': 'application/json', ...headersFor(precondition), ...changeNoteHeaders(note) },
     body: JSON.stringify(pipe),
   });
 }

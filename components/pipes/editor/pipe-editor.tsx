@@ -5,11 +5,13 @@ import { useEffect, useMemo, useState } from 'react';
 import { useSessionUser } from '@/components/auth/session-context';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { validateForSave } from '@/lib/pipes/validate-for-save';
 import { ConflictBanner } from './conflict-banner';
 import { DeletedBanner } from './deleted-banner';
+import { EditorActions } from './editor-actions';
 import { EditorFields } from './editor-fields';
+import { revertBlockedWhy } from './history/history-model';
+import { HistoryPanel } from './history/history-panel';
 import { LintList } from './lint-list';
 import { SqlPreview } from './sql-preview';
 import { usePipeEditor } from './use-pipe-editor';
@@ -20,7 +22,7 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
   // Viewers see everything the editor shows, read-only; the API refuses their writes anyway.
   const readOnly = useSessionUser()?.role !== 'admin';
   const { state, dirty, busy } = model;
-  const [confirming, setConfirming] = useState(false);
+  const [showHistory, setShowHistory] = useState(false);
   // The check a save makes: its lint is what the fields mark, its pipe what Keep mine and Merge use.
   const check = useMemo(() => validateForSave(state.form, { isNew: pipeKey === null }), [pipeKey, state.form]);
   const { lint } = check;
@@ -62,15 +64,24 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
         {state.base?.invalid && <Badge tone="red" title={state.base.invalid.message}>stored value invalid</Badge>}
         {dirty && <Badge tone="amber">unsaved edits</Badge>}
         {readOnly && <Badge>read-only</Badge>}
-        <div className={`ml-auto flex gap-2 ${readOnly ? 'hidden' : ''}`}>
-          {pipeKey !== null && state.base && !newer && (
-            <Button variant="danger" onClick={() => setConfirming(true)} disabled={busy}>
-              Delete
+        <div className="ml-auto flex gap-2">
+          {pipeKey !== null && (
+            <Button onClick={() => setShowHistory((shown) => !shown)} aria-expanded={showHistory} aria-controls={showHistory ? 'pipe-history' : undefined}>
+              History
             </Button>
           )}
-          <Button variant="primary" onClick={model.save} disabled={busy || Boolean(newer?.entry) || (!dirty && !newer && state.base !== null)} title="Save (Ctrl+S)">
-            {busy ? 'Saving…' : 'Save'}
-          </Button>
+          {!readOnly && (
+            <EditorActions
+              pipeKey={pipeKey}
+              canDelete={pipeKey !== null && state.base !== null && !newer}
+              saveDisabled={busy || Boolean(newer?.entry) || (!dirty && !newer && state.base !== null)}
+              busy={busy}
+              saveReady={check.ok}
+              onSave={model.save}
+              onSaveWithNote={model.saveWithNote}
+              onDelete={() => void model.remove()}
+            />
+          )}
         </div>
       </div>
 
@@ -91,6 +102,16 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
         />
       )}
       {newer?.entry === null && !readOnly && <DeletedBanner onRecreate={model.save} busy={busy} />}
+      {showHistory && pipeKey !== null && (
+        <HistoryPanel
+          pipeKey={pipeKey}
+          current={state.base}
+          canWrite={!readOnly}
+          revertBlockedWhy={revertBlockedWhy({ busy, dirty, newer: Boolean(newer) })}
+          onRevert={model.revert}
+          onClose={() => setShowHistory(false)}
+        />
+      )}
       {state.conflicts.length > 0 && (
         <div role="alert" className="rounded-md border border-amber-300 p-3 text-sm dark:border-amber-800">
           Merged with conflicts in {state.conflicts.map((c) => c.field).join(', ')}: your version was kept there, and the SQL marks both sides
@@ -121,19 +142,6 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
           <SqlPreview form={state.form} />
         </aside>
       </div>
-
-      <ConfirmDialog
-        open={confirming}
-        title={`Delete ${pipeKey}?`}
-        confirmLabel="Delete pipe"
-        onCancel={() => setConfirming(false)}
-        onConfirm={() => {
-          setConfirming(false);
-          void model.remove();
-        }}
-      >
-        WaveHouse nodes stop serving it. The bucket keeps its history, so it can be restored from there.
-      </ConfirmDialog>
     </div>
   );
 }

@@ -5,10 +5,11 @@ import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState }
 import { useLive } from '@/components/live/live-provider';
 import { useToast } from '@/components/ui/toast';
 import { editorReducer, initialEditorState, isDirty, type EditorAction, type EditorState } from '@/lib/pipes/editor-session';
-import type { Entry } from '@/lib/pipes/entry';
+import type { ArchivedChange, Entry } from '@/lib/pipes/entry';
 import type { PipeForm } from '@/lib/pipes/form';
 import { validateForSave } from '@/lib/pipes/validate-for-save';
 import { clearDraft, readDraft, writeDraft } from './drafts';
+import { revertPlan } from './history/history-model';
 import { deletePipe, savePipe, type Precondition, type WriteResult } from './pipe-api';
 
 export type PipeEditorModel = {
@@ -16,7 +17,11 @@ export type PipeEditorModel = {
   dirty: boolean;
   busy: boolean;
   edit: (form: PipeForm) => void;
+  /** Saves at once, without a note (Ctrl/Cmd+S, Recreate). */
   save: () => void;
+  saveWithNote: (note: string) => void;
+  /** Writes an earlier revision's value as a new revision, compare-and-set against the base. */
+  revert: (change: ArchivedChange) => void;
   keepMine: () => void;
   takeTheirs: () => void;
   merge: () => void;
@@ -60,7 +65,7 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
   }, [created, createdEntry, router]);
 
   const write = useCallback(
-    async (precondition: Precondition) => {
+    async (precondition: Precondition, note?: string) => {
       const check = validateForSave(state.form, { isNew: key === null });
       if (!check.ok) {
         dispatch({ type: 'rejected', issues: check.issues });
@@ -69,7 +74,7 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
       }
       const target = key ?? check.pipe.name;
       dispatch({ type: 'save-started' });
-      const result = await savePipe(target, check.pipe, precondition);
+      const result = await savePipe(target, check.pipe, precondition, note);
       if (result.kind === 'ok' && result.entry) {
         dispatch({ type: 'saved', revision: result.entry.revision });
         if (key === null) {
@@ -84,12 +89,33 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
     [key, state.form, toast],
   );
 
-  const save = useCallback(() => {
-    if (busy || state.phase !== 'ready') return;
-    const deleted = state.newer?.entry === null;
-    const precondition: Precondition = state.base && !deleted ? { ifMatch: state.base.revision } : { ifNoneMatch: '*' };
-    void write(precondition);
-  }, [busy, state.base, state.newer, state.phase, write]);
+  const saveWithNote = useCallback(
+    (note: string) => {
+      if (busy || state.phase !== 'ready') return;
+      const deleted = state.newer?.entry === null;
+      const precondition: Precondition = state.base && !deleted ? { ifMatch: state.base.revision } : { ifNoneMatch: '*' };
+      void write(precondition, note);
+    },
+    [busy, state.base, state.newer, state.phase, write],
+  );
+  const save = useCallback(() => saveWithNote(''), [saveWithNote]);
+
+  const revert = useCallback(
+    async (change: ArchivedChange) => {
+      const plan = revertPlan(change, state.base);
+      if (busy || key === null || !plan) return;
+      dispatch({ type: 'save-started' });
+      const result = await savePipe(key, plan.pipe, plan.precondition, plan.note);
+      if (result.kind === 'ok' && result.entry) {
+        // The editor shows the value once its change is back through the watch, like any other.
+        dispatch({ type: 'saved', revision: result.entry.revision });
+        toast(`Reverted ${key} to revision ${plan.revision}, saved as revision ${result.entry.revision}.`, 'success');
+      } else {
+        report(result, 'save-failed', dispatch, toast);
+      }
+    },
+    [busy, key, state.base, toast],
+  );
 
   const keepMine = useCallback(() => {
     const newer = state.newer?.entry;
@@ -116,6 +142,8 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
     busy,
     edit: (form) => dispatch({ type: 'edit', form }),
     save,
+    saveWithNote,
+    revert: (change) => void revert(change),
     keepMine,
     takeTheirs: () => dispatch({ type: 'take-theirs' }),
     merge: () => dispatch({ type: 'merge' }),
