@@ -1,6 +1,6 @@
 // The pipe editor's state machine, framework-free: what the editor shows as the bucket, the
 // user and the API each move. The React side only dispatches; every rule is here and tested.
-import type { Entry } from './entry';
+import { EXTERNAL, type Entry } from './entry';
 import { emptyForm, formFromPipe, formsEqual, pipeFromForm, type PipeForm } from './form';
 import { mergePipes, type MergeConflict } from './merge';
 import type { FieldIssue } from './schema';
@@ -72,7 +72,7 @@ export function isDirty(state: EditorState): boolean {
 }
 
 /** Whom to name for a change: the console user who made it, else "external". */
-const by = (entry: Entry) => entry.actor ?? 'external';
+const by = (entry: Entry) => entry.actor ?? EXTERNAL;
 
 export function editorReducer(state: EditorState, action: EditorAction): EditorState {
   switch (action.type) {

@@ -1,7 +1,7 @@
 import { PipeLink } from '@/components/pipes/pipe-link';
 import { memo, type Ref } from 'react';
 import { Badge } from '@/components/ui/badge';
-import type { Entry } from '@/lib/pipes/entry';
+import { EXTERNAL, type Entry } from '@/lib/pipes/entry';
 import { firstLine, localDateTime } from './format';
 import type { MarkKind } from './row-marks';
 
@@ -78,6 +78,9 @@ export const PipeRow = memo(function PipeRow({
         <time dateTime={entry.updated} title={entry.updated}>
           {localDateTime(entry.updated)}
         </time>
+        <span className="ml-2 text-xs text-zinc-400" title="changed by">
+          {entry.actor ?? EXTERNAL}
+        </span>
       </td>
     </tr>
   );
