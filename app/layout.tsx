@@ -53,6 +53,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                     <Link href="/feed" className={nav}>
                       Feed
                     </Link>
+                    <Link href="/deleted" className={nav}>
+                      Deleted
+                    </Link>
                     {user.role === 'admin' && (
                       <Link href="/pipes/new" className={nav}>
                         New pipe

@@ -60,3 +60,9 @@ test('changeSummary says what happened in a few words', () => {
   };
   expect(summary({ change: invalid, previous: undefined, receivedAt: 0 })).toBe('invalid: invalid JSON');
 });
+
+test('changeSummary: an archived put whose previous value is not loaded claims no creation', () => {
+  const item = { change: entry(2, 'SELECT 2'), previous: undefined, receivedAt: 0, previousKnown: false };
+  expect(changeSummary(item, [])).toBe('written; earlier value not loaded');
+  expect(changeSummary({ ...item, previousKnown: true }, changeDiff(item))).toBe('created');
+});

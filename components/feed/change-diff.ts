@@ -22,10 +22,17 @@ export function changedFields(changes: readonly FieldChange[], max = 4): string 
   return names.length > max ? `${names.slice(0, max).join(', ')} +${names.length - max} more` : names.join(', ');
 }
 
-/** One line for the collapsed row: what happened, or which fields changed. */
-export function changeSummary({ change, previous }: ReceivedChange, changes: readonly FieldChange[]): string {
+/**
+ * One line for the collapsed row: what happened, or which fields changed. `previousKnown: false`
+ * (an archived row whose key has no older row loaded) says so instead of guessing "created".
+ */
+export function changeSummary(
+  { change, previous, previousKnown = true }: ReceivedChange & { previousKnown?: boolean },
+  changes: readonly FieldChange[],
+): string {
   if (isDeleteMarker(change)) return change.operation === 'PURGE' ? 'purged, history removed' : 'deleted';
   if (change.invalid) return `invalid: ${change.invalid.message}`;
+  if (!previousKnown) return 'written; earlier value not loaded';
   if (previous === undefined) return 'created';
   return changes.length === 0 ? 'written again, no field changed' : changedFields(changes);
 }

@@ -1,4 +1,4 @@
-/** Nothing has arrived since the tab opened. */
+/** The archive holds no change and none has arrived since. */
 export function Waiting() {
   return (
     <div className="flex items-start gap-3 rounded-md border border-dashed border-zinc-300 px-6 py-10 text-sm dark:border-zinc-700">

@@ -1,24 +1,37 @@
 // The feed's filter and pause arithmetic, framework-free.
-import type { ReceivedChange } from '@/lib/live/reducer';
+import { EXTERNAL, type Change } from '@/lib/pipes/entry';
 
 export const OPERATIONS = ['PUT', 'DEL', 'PURGE'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-export type FeedFilter = { key: string; operations: ReadonlySet<Operation> };
+export type FeedFilter = { key: string; actor: string; operations: ReadonlySet<Operation> };
 
 export const allOperations: ReadonlySet<Operation> = new Set(OPERATIONS);
 
-export function isFiltering(filter: FeedFilter): boolean {
-  return filter.key.trim() !== '' || filter.operations.size < OPERATIONS.length;
+export const noFilter: FeedFilter = { key: '', actor: '', operations: allOperations };
+
+/** Who made the change: a signed-in user, or undefined for an external writer (the archive says "external", the live channel nothing). */
+export function actorOf(change: Change): string | undefined {
+  return change.actor && change.actor !== EXTERNAL ? change.actor : undefined;
 }
 
-export function matchesFeedFilter({ change }: ReceivedChange, filter: FeedFilter): boolean {
-  const needle = filter.key.trim().toLowerCase();
-  return filter.operations.has(change.operation) && (needle === '' || change.key.toLowerCase().includes(needle));
+export function isFiltering(filter: FeedFilter): boolean {
+  return filter.key.trim() !== '' || filter.actor.trim() !== '' || filter.operations.size < OPERATIONS.length;
+}
+
+/** Key and actor are case-insensitive substrings; "external" finds the changes no console made. */
+export function matchesFeedFilter({ change }: { change: Change }, filter: FeedFilter): boolean {
+  const key = filter.key.trim().toLowerCase();
+  const actor = filter.actor.trim().toLowerCase();
+  return (
+    filter.operations.has(change.operation) &&
+    (key === '' || change.key.toLowerCase().includes(key)) &&
+    (actor === '' || (actorOf(change) ?? EXTERNAL).toLowerCase().includes(actor))
+  );
 }
 
 /** The changes the filter lets through, in order; the same array when nothing is filtered. */
-export function filterFeed(items: readonly ReceivedChange[], filter: FeedFilter): readonly ReceivedChange[] {
+export function filterFeed<T extends { change: Change }>(items: readonly T[], filter: FeedFilter): readonly T[] {
   return isFiltering(filter) ? items.filter((item) => matchesFeedFilter(item, filter)) : items;
 }
 
@@ -29,20 +42,20 @@ export function toggleOperation(operations: ReadonlySet<Operation>, op: Operatio
 }
 
 /**
- * The changes that arrived after `head` (the newest one shown when the feed was paused):
- * `recent` is newest first and reuses its items, so they are the ones before `head`.
- * `overflow` when `head` has been pushed out of the bounded list: at least this many.
+ * What a feed paused at revision `pausedAt` shows, and what arrived since (`items` newest first):
+ * older pages loaded meanwhile still join the end, newer changes wait in `pending`.
  */
-export function arrivedSince(
-  recent: readonly ReceivedChange[],
-  head: ReceivedChange | undefined,
-): { items: readonly ReceivedChange[]; overflow: boolean } {
-  if (head === undefined) return { items: recent, overflow: false };
-  const at = recent.indexOf(head);
-  return at === -1 ? { items: recent, overflow: true } : { items: recent.slice(0, at), overflow: false };
+export function pausedView<T extends { change: Change }>(
+  items: readonly T[],
+  pausedAt: number | null,
+): { shown: readonly T[]; pending: readonly T[] } {
+  if (pausedAt === null) return { shown: items, pending: [] };
+  let at = items.findIndex((item) => item.change.revision <= pausedAt);
+  if (at === -1) at = items.length;
+  return at === 0 ? { shown: items, pending: [] } : { shown: items.slice(at), pending: items.slice(0, at) };
 }
 
-/** "1 new change", "12 new changes", "500+ new changes". */
-export function newChangesLabel(count: number, overflow: boolean): string {
-  return `${count}${overflow ? '+' : ''} new change${count === 1 && !overflow ? '' : 's'}`;
+/** "1 new change", "12 new changes". */
+export function newChangesLabel(count: number): string {
+  return `${count} new change${count === 1 ? '' : 's'}`;
 }

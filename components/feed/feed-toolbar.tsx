@@ -2,8 +2,9 @@
 
 import { Button } from '@/components/ui/button';
 import { OPERATIONS, toggleOperation, type FeedFilter } from './feed-filter';
+import { FilterInput } from './filter-input';
 
-/** Filter by key and operation; Pause / Resume with the count of what arrived meanwhile. */
+/** Filter by key, actor and operation; Pause / Resume with the count of what arrived meanwhile. */
 export function FeedToolbar({
   filter,
   onFilter,
@@ -22,18 +23,8 @@ export function FeedToolbar({
 }) {
   return (
     <div className="mb-3 flex flex-wrap items-center gap-x-4 gap-y-2">
-      <label className="min-w-0 flex-1 basis-56 sm:max-w-xs">
-        <span className="sr-only">Filter by key</span>
-        <input
-          type="search"
-          value={filter.key}
-          onChange={(e) => onFilter({ ...filter, key: e.target.value })}
-          placeholder="Filter by key"
-          autoComplete="off"
-          spellCheck={false}
-          className="h-8 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm placeholder:text-zinc-400 focus-visible:border-teal-600 focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-teal-600/40 dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-500"
-        />
-      </label>
+      <FilterInput label="Filter by key" value={filter.key} onChange={(key) => onFilter({ ...filter, key })} />
+      <FilterInput label="Filter by actor" value={filter.actor} onChange={(actor) => onFilter({ ...filter, actor })} />
       <fieldset className="flex items-center gap-3 text-sm">
         <legend className="sr-only">Operation</legend>
         {OPERATIONS.map((op) => (
