@@ -1,12 +1,12 @@
 // The change archive against a real nats-server: two console instances on one bucket (A and B),
 // a raw nats.js client as the external writer, and the archive stream read directly.
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ArchivedChange, Entry } from '@/lib/pipes/entry';
 import { assertFreshBuild } from '../support/build';
 import { startConsole, type TestConsole } from '../support/console';
 import { disposeAll } from '../support/dispose';
-import { openRawClient, type RawClient } from '../support/kv';
+import { BUCKET, openRawClient, type RawClient } from '../support/kv';
 import { startTestNats, type TestNats } from '../support/nats';
 import { waitFor } from '../support/poll';
 import { connectSse } from '../support/sse-client';
@@ -74,14 +74,14 @@ function historyWhen(app: TestConsole, key: string, ready: (h: ArchivedChange[])
 }
 
 /** Every record the archive stream holds for `key`, read from the stream itself. */
-async function archivedRecords(key?: string): Promise<{ revision: number; key: string; by?: { user: string } }[]> {
+async function archivedRecords(key?: string): Promise<{ revision: number; key: string; by?: { user: string }; note?: string }[]> {
   const jsm = await jetstreamManager(raw.nc);
   const { state } = await jsm.streams.info(STREAM);
   const records = [];
   for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
     const m = await jsm.streams.getMessage(STREAM, { seq }).catch(() => null);
     if (!m) continue;
-    const r = m.json<{ revision: number; key: string; by?: { user: string } }>();
+    const r = m.json<{ revision: number; key: string; by?: { user: string }; note?: string }>();
     if (key === undefined || r.key === key) records.push(r);
   }
   return records;
@@ -147,6 +147,32 @@ describe('exactly once, and external writers', () => {
       return r.length >= revisions.length ? r : undefined;
     });
     expect(records.map((r) => r.revision).sort((x, y) => x - y)).toEqual(revisions);
+  });
+
+  test('a console\'s own record replaces an "external" guess another instance stored first for the same revision', async () => {
+    const key = uniqueKey('guessed');
+    const created = await putOk(a, key, 'SELECT 1', { 'if-none-match': '*' });
+    await historyWhen(a, key, (h) => h.length === 1);
+    // Store the guess for the revision the next write will get, as an instance that missed the
+    // announcement would: before the writer's own record.
+    const next = (await jetstreamManager(raw.nc).then((jsm) => jsm.streams.info(`KV_${BUCKET}`))).state.last_seq + 1;
+    const guess = {
+      bucket: BUCKET,
+      key,
+      revision: next,
+      operation: 'PUT',
+      updated: new Date().toISOString(),
+      value: { name: key, sql: 'SELECT 2' },
+    };
+    const subject = `${STREAM}.${BUCKET}.${Buffer.from(key).toString('base64url')}.${next}`;
+    await jetstream(raw.nc).publish(subject, JSON.stringify(guess), { expect: { lastSubjectSequence: 0 } });
+    const written = await putOk(a, key, 'SELECT 2', { 'if-match': `"${created.revision}"`, 'x-change-note': 'mine' });
+    expect(written.revision).toBe(next);
+    const records = await waitFor(async () => {
+      const r = await archivedRecords(key);
+      return r.some((x) => x.revision === next && x.by) ? r : undefined;
+    });
+    expect(records.filter((r) => r.revision === next)).toMatchObject([{ by: { user: 'admin token' }, note: 'mine' }]);
   });
 
   test('an external write is archived with actor "external", a console write with its principal', async () => {
