@@ -14,6 +14,7 @@ import {
 import type { Attribution } from '@/lib/server/archive/record';
 import type { Principal } from '@/lib/server/auth';
 import { getHub, getSupervisor } from '@/lib/server/hub';
+import { getArchiver } from '@/lib/server/archive/instance';
 import { INSTANCE } from '@/lib/server/instance-name';
 import { RevisionMismatchError, ValueTooLargeError } from '@/lib/server/nats';
 
@@ -27,22 +28,43 @@ export type Precondition = { kind: 'revision'; revision: number } | { kind: 'any
 export type Author = { principal: Principal; note?: string };
 
 /**
- * Announces a write to every instance (so each labels its change with the actor and note),
- * runs it, and says when it is over.
+ * Announces a write to every instance (so each labels its change with the actor and note), runs
+ * it, and says at once when it is over: with the revision the bucket has reached with it, or,
+ * when it failed, so that no instance labels someone else's change with this author.
  */
-async function announced<T>(key: string, author: Author, write: () => Promise<T>): Promise<T> {
+async function announced(key: string, author: Author, write: () => Promise<number | undefined>): Promise<number | undefined> {
   const { name: user, role, via } = author.principal;
   const by: Attribution = { user, role, via, instance: INSTANCE };
   const intent = { id: randomUUID(), key, by, ...(author.note === undefined ? {} : { note: author.note }) };
   const supervisor = getSupervisor();
   const forget = getHub().expectWrite(intent);
   supervisor.announce({ type: 'intent', intent });
+  let revision: number | undefined;
   try {
-    return await write();
-  } finally {
+    revision = await write();
+    return revision;
+  } catch (err) {
     forget();
-    supervisor.announce({ type: 'done', key, id: intent.id });
+    throw err;
+  } finally {
+    supervisor.announce({ type: 'done', key, id: intent.id, ...(revision === undefined ? {} : { revision }) });
   }
+}
+
+/**
+ * Once the cache has applied this console's write: the archive gets the writer's own record of
+ * it, which replaces a label another instance may have got wrong, and the local expectation goes.
+ */
+async function settle(key: string, written: { revision: number } | 'deleted', author: Author): Promise<void> {
+  const hub = getHub();
+  if (written !== 'deleted') await hub.caughtUp(written.revision);
+  const change = written === 'deleted' ? hub.deleted().find((d) => d.key === key) : hub.get(key);
+  if (!change || (written !== 'deleted' && change.revision !== written.revision)) return;
+  const { name: user, role, via } = author.principal;
+  getArchiver().confirm(
+    { ...change, actor: user, ...(author.note === undefined ? {} : { note: author.note }) },
+    { user, role, via, instance: INSTANCE },
+  );
 }
 
 export function checkKey(key: string): string {
@@ -74,32 +96,32 @@ export async function putPipe(key: string, body: unknown, precondition: Precondi
   const text = serializePipe(parsed.value);
   const hub = getHub();
   const bucket = await getSupervisor().writableBucket();
-  return announced(key, author, async () => {
-    try {
-      const revision =
-        precondition.kind === 'any'
-          ? await bucket.put(key, text)
-          : precondition.kind === 'absent'
-            ? await bucket.create(key, text)
-            : await bucket.update(key, text, precondition.revision);
-      await hub.caughtUp(revision);
-      const warnings = pipeWarnings(parsed.value, key);
-      return (
-        (hub.get(key)?.revision === revision ? hub.get(key) : undefined) ?? {
-          key,
-          revision,
-          updated: new Date().toISOString(),
-          operation: 'PUT',
-          value: parsed.value,
-          actor: author.principal.name,
-          ...(author.note === undefined ? {} : { note: author.note }),
-          ...(warnings.length ? { warnings } : {}),
-        }
-      );
-    } catch (err) {
-      throw await explainWriteError(err, key);
-    }
-  });
+  let revision: number;
+  try {
+    revision = (await announced(key, author, () =>
+      precondition.kind === 'any'
+        ? bucket.put(key, text)
+        : precondition.kind === 'absent'
+          ? bucket.create(key, text)
+          : bucket.update(key, text, precondition.revision),
+    ))!;
+  } catch (err) {
+    throw await explainWriteError(err, key);
+  }
+  await settle(key, { revision }, author);
+  const written = hub.get(key);
+  if (written?.revision === revision) return written;
+  const warnings = pipeWarnings(parsed.value, key);
+  return {
+    key,
+    revision,
+    updated: new Date().toISOString(),
+    operation: 'PUT',
+    value: parsed.value,
+    actor: author.principal.name,
+    ...(author.note === undefined ? {} : { note: author.note }),
+    ...(warnings.length ? { warnings } : {}),
+  };
 }
 
 export async function deletePipe(key: string, precondition: Precondition | undefined, author: Author): Promise<void> {
@@ -110,22 +132,23 @@ export async function deletePipe(key: string, precondition: Precondition | undef
   const bucket = await getSupervisor().writableBucket();
   const current = await bucket.get(key);
   if (!current) throw new NotFoundError(`no pipe "${key}"`);
-  await announced(key, author, async () => {
-    try {
+  let reached: number | undefined;
+  try {
+    // The client does not return the marker's revision; the stream's last revision right after
+    // the delete is at least that.
+    reached = await announced(key, author, async () => {
       await bucket.delete(key, precondition.kind === 'revision' ? precondition.revision : undefined);
-      // As for PUT: answer once the cache has applied the delete marker (read-your-writes), and
-      // keep the actor label until the watch has seen it. The marker's revision is not returned
-      // by the client; the stream's last revision right after the delete is at least that.
-      await hub.caughtUp(
-        await bucket.info().then(
-          (info) => info.lastRevision,
-          () => 0,
-        ),
+      return bucket.info().then(
+        (info) => info.lastRevision,
+        () => undefined,
       );
-    } catch (err) {
-      throw await explainWriteError(err, key);
-    }
-  });
+    });
+  } catch (err) {
+    throw await explainWriteError(err, key);
+  }
+  // As for PUT: answer once the cache has applied the delete marker (read-your-writes).
+  if (reached !== undefined) await hub.caughtUp(reached);
+  await settle(key, 'deleted', author);
 }
 
 async function explainWriteError(err: unknown, key: string): Promise<unknown> {

@@ -151,22 +151,25 @@ describe('exactly once, and external writers', () => {
 
   test('a console\'s own record replaces an "external" guess another instance stored first for the same revision', async () => {
     const key = uniqueKey('guessed');
-    const created = await putOk(a, key, 'SELECT 1', { 'if-none-match': '*' });
+    const first = await putOk(a, key, 'SELECT 1', { 'if-none-match': '*' });
     await historyWhen(a, key, (h) => h.length === 1);
     // Store the guess for the revision the next write will get, as an instance that missed the
     // announcement would: before the writer's own record.
-    const next = (await jetstreamManager(raw.nc).then((jsm) => jsm.streams.info(`KV_${BUCKET}`))).state.last_seq + 1;
+    const { created, state } = await (await jetstreamManager(raw.nc)).streams.info(`KV_${BUCKET}`);
+    const next = state.last_seq + 1;
     const guess = {
       bucket: BUCKET,
+      epoch: created,
       key,
       revision: next,
       operation: 'PUT',
       updated: new Date().toISOString(),
       value: { name: key, sql: 'SELECT 2' },
     };
-    const subject = `${STREAM}.${BUCKET}.${Buffer.from(key).toString('base64url')}.${next}`;
+    const token = (text: string) => Buffer.from(text).toString('base64url');
+    const subject = `${STREAM}.${BUCKET}.${token(created)}.${token(key)}.${next}`;
     await jetstream(raw.nc).publish(subject, JSON.stringify(guess), { expect: { lastSubjectSequence: 0 } });
-    const written = await putOk(a, key, 'SELECT 2', { 'if-match': `"${created.revision}"`, 'x-change-note': 'mine' });
+    const written = await putOk(a, key, 'SELECT 2', { 'if-match': `"${first.revision}"`, 'x-change-note': 'mine' });
     expect(written.revision).toBe(next);
     const records = await waitFor(async () => {
       const r = await archivedRecords(key);

@@ -2,7 +2,7 @@ import 'server-only';
 import { EXTERNAL, type Change } from '@/lib/pipes/entry';
 import type { ArchiveStream, StoredText } from '@/lib/server/nats';
 import { log } from '@/lib/server/log';
-import { parseRecord, recordFilter, recordSubject, type ArchiveRecord } from './record';
+import { parseRecord, recordFilter, recordSubject, type ArchiveRecord, type RecordScope } from './record';
 
 /** Which changes `/api/changes` wants; each is optional. */
 export type ChangeFilter = { key?: string; actor?: string; operations?: ReadonlyArray<Change['operation']> };
@@ -17,7 +17,7 @@ export type StoredRecord = { seq: number; record: ArchiveRecord };
 export class ArchiveReader {
   constructor(
     private readonly stream: ArchiveStream,
-    private readonly bucket: string,
+    private readonly scope: RecordScope,
   ) {}
 
   private get name(): string {
@@ -26,7 +26,7 @@ export class ArchiveReader {
 
   /** The record of one revision, if the archive holds it. */
   async record(key: string, revision: number): Promise<StoredRecord | undefined> {
-    const stored = await this.stream.get(recordSubject(this.name, this.bucket, key, revision));
+    const stored = await this.stream.get(recordSubject(this.name, this.scope, key, revision));
     return stored && this.parse(stored);
   }
 
@@ -41,7 +41,7 @@ export class ArchiveReader {
     wanted: (r: ArchiveRecord) => boolean = () => true,
   ): Promise<ArchiveRecord[]> {
     const kept: ArchiveRecord[] = []; // newest first, at most `count`
-    await this.stream.read(recordFilter(this.name, this.bucket, key), 1, Infinity, (message) => {
+    await this.stream.scan(recordFilter(this.name, this.scope, key), 1, Infinity, (message) => {
       const stored = this.parse(message);
       if (!stored || stored.record.revision >= before || !wanted(stored.record)) return;
       insertNewestFirst(kept, stored.record, count);
@@ -56,14 +56,14 @@ export class ArchiveReader {
     limit: number,
   ): Promise<{ records: StoredRecord[]; next: number | null }> {
     const { first, last } = await this.stream.bounds();
-    const subject = recordFilter(this.name, this.bucket, filter.key);
+    const subject = recordFilter(this.name, this.scope, filter.key);
     const found: StoredRecord[] = [];
     let end = Math.min(before ?? last + 1, last + 1);
     let window = limit;
     while (end > first && found.length < limit) {
       const start = Math.max(first, end - window);
       const batch: StoredRecord[] = [];
-      await this.stream.read(subject, start, end, (message) => {
+      await this.stream.scan(subject, start, end, (message) => {
         const stored = this.parse(message);
         if (stored && matches(stored.record, filter)) batch.push(stored);
       });

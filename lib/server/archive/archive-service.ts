@@ -4,6 +4,7 @@ import { NotFoundError } from '@/lib/server/errors';
 import { getHub, getSupervisor } from '@/lib/server/hub';
 import { checkKey } from '@/lib/server/pipe-service';
 import type { ChangeFilter } from './archive-reader';
+import { inTurns } from './in-turns';
 import { getArchiver } from './instance';
 import { changeOf, type ArchiveRecord } from './record';
 
@@ -12,6 +13,8 @@ import { changeOf, type ArchiveRecord } from './record';
 // for changes.
 
 export type Page = { limit: number; before?: number };
+
+const DELETED_CONCURRENCY = 8;
 
 /** A key's revisions, newest first: what the bucket keeps and what the archive keeps, merged by revision. */
 export async function pipeHistory(key: string, page: Page): Promise<{ history: ArchivedChange[]; next: string | null }> {
@@ -31,7 +34,10 @@ export async function pipeHistory(key: string, page: Page): Promise<{ history: A
       .find((d) => d.key === key);
   for (const change of held) {
     if (change.revision >= before) continue;
-    const known = byRevision.get(change.revision) ?? (current?.revision === change.revision ? current : undefined);
+    const archived = byRevision.get(change.revision);
+    const labelled = current?.revision === change.revision && current.actor !== undefined ? current : undefined;
+    // An "external" guess in the archive says less than the label this cache holds.
+    const known = archived && (archived.actor !== EXTERNAL || !labelled) ? archived : (labelled ?? archived);
     byRevision.set(change.revision, fromBucket(change, known));
   }
   if (byRevision.size === 0 && page.before === undefined)
@@ -61,22 +67,22 @@ export async function listDeleted(): Promise<{ deleted: DeletedPipe[] }> {
   await hub.ready();
   const bucket = await getSupervisor().writableBucket();
   const markers = hub.deleted().sort((a, b) => b.revision - a.revision);
-  const deleted = await getArchiver().read((reader) =>
-    Promise.all(
-      markers.map(async (marker): Promise<DeletedPipe | undefined> => {
-        const [record, held] = await Promise.all([reader.record(marker.key, marker.revision), bucket.history(marker.key)]);
-        const lastHeld = held.filter((c): c is Entry => !isDeleteMarker(c) && c.revision < marker.revision).at(-1);
-        const last =
-          lastHeld ??
-          (await reader.keyRecords(marker.key, marker.revision, 1, (r) => r.operation === 'PUT')).map(
-            (r) => changeOf(r, 'archive') as Entry,
-          )[0];
-        if (!last) return undefined;
-        const { actor, note } = record ? changeOf(record.record, 'archive') : { actor: EXTERNAL, note: undefined };
-        return { ...marker, actor, ...(note === undefined ? {} : { note }), last: plainEntry(last) };
-      }),
-    ),
-  );
+  // A few keys at a time: each costs a history read and an archive lookup or two.
+  const deleted = await inTurns(markers, DELETED_CONCURRENCY, async (marker): Promise<DeletedPipe | undefined> => {
+    const held = await bucket.history(marker.key);
+    const lastHeld = held.filter((c): c is Entry => !isDeleteMarker(c) && c.revision < marker.revision).at(-1);
+    const [record, archivedPut] = await getArchiver().read((reader) =>
+      Promise.all([
+        reader.record(marker.key, marker.revision),
+        lastHeld ? Promise.resolve([]) : reader.keyRecords(marker.key, marker.revision, 1, (r) => r.operation === 'PUT'),
+      ]),
+    );
+    const last = lastHeld ?? archivedPut.map((r) => changeOf(r, 'archive') as Entry)[0];
+    if (!last) return undefined;
+    // Until the delete is archived (milliseconds), the cache's label says who made it.
+    const said = record ? changeOf(record.record, 'archive') : { actor: marker.actor ?? EXTERNAL, note: marker.note };
+    return { ...marker, actor: said.actor, ...(said.note === undefined ? {} : { note: said.note }), last: plainEntry(last) };
+  });
   return { deleted: deleted.filter((d): d is DeletedPipe => d !== undefined) };
 }
 

@@ -3,23 +3,27 @@ import { ArchiveWriter, type ArchivePort } from './archive-writer';
 import type { ArchiveRecord, Attribution } from './record';
 
 const ana: Attribution = { user: 'ana', role: 'admin', via: 'session', instance: 'a' };
-const record = (revision: number, by?: Attribution): ArchiveRecord => ({
+const record = (revision: number, by?: Attribution, confirmed?: true): ArchiveRecord => ({
   bucket: 'B',
+  epoch: '2026-12-01T00:00:00Z',
   key: 'k',
   revision,
   operation: 'PUT',
   updated: '2026-12-01T00:00:00.000Z',
   value: { name: 'k', sql: `SELECT ${revision}` },
   ...(by ? { by } : {}),
+  ...(confirmed ? { confirmed } : {}),
 });
+const bob: Attribution = { user: 'bob', role: 'admin', via: 'token', instance: 'b' };
 
 /** A stream in memory with one record per revision, as the real one keeps them. */
 function memoryStream() {
   const stored = new Map<number, { seq: number; record: ArchiveRecord }>();
-  const state = { seq: 0, down: false, ensures: 0 };
+  const state = { seq: 0, down: false, ensures: 0, refuse: new Set<number>() };
   const port: ArchivePort = {
     async append(r) {
       if (state.down) throw new Error('stream not found');
+      if (state.refuse.has(r.revision)) throw new Error('message too large');
       if (stored.has(r.revision)) return 'exists';
       stored.set(r.revision, { seq: ++state.seq, record: r });
       return 'stored';
@@ -36,6 +40,7 @@ function memoryStream() {
       state.ensures++;
       if (state.down) throw new Error('still down');
     },
+    isOutage: (err) => (err as Error).message !== 'message too large',
   };
   return { port, stored, state };
 }
@@ -68,6 +73,31 @@ describe('ArchiveWriter', () => {
     writer.enqueue(record(1));
     await writer.idle();
     expect(stored.get(1)?.record.by).toEqual(ana);
+  });
+
+  it("replaces a labelled record with the writer's confirmed one, and never the other way round", async () => {
+    const { port, stored } = memoryStream();
+    const writer = new ArchiveWriter(port);
+    writer.enqueue(record(1, ana)); // an instance labelled the revision with the loser of a race
+    await writer.idle();
+    writer.enqueue(record(1, bob, true));
+    await writer.idle();
+    writer.enqueue(record(1, ana));
+    await writer.idle();
+    expect(stored.get(1)?.record.by).toEqual(bob);
+  });
+
+  it('gives up a record the stream refuses for itself, says why, and goes on with the next', async () => {
+    const { port, stored, state } = memoryStream();
+    const dropped: Array<[number, string]> = [];
+    const writer = new ArchiveWriter(port, { onDropped: (r, why) => dropped.push([r.revision, String(why)]) });
+    state.refuse.add(1);
+    writer.enqueue(record(1));
+    writer.enqueue(record(2));
+    await writer.idle();
+    expect([...stored.keys()]).toEqual([2]);
+    expect(dropped).toEqual([[1, 'Error: message too large']]);
+    expect(writer.degraded).toBe(false);
   });
 
   it('holds records while the stream is missing, says so, and writes them once it is back', async () => {

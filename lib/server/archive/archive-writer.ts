@@ -1,6 +1,6 @@
 import 'server-only';
-import { backoffDelay, type Backoff } from '@/lib/server/hub/watch-loop';
-import { isGuess, type ArchiveRecord } from './record';
+import { RETRY_BACKOFF, backoffDelay, type Backoff } from '@/lib/server/hub/watch-loop';
+import { supersedes, type ArchiveRecord } from './record';
 
 /** What the writer needs of the archive stream. */
 export type ArchivePort = {
@@ -10,8 +10,10 @@ export type ArchivePort = {
   existing(record: ArchiveRecord): Promise<{ seq: number; record: ArchiveRecord } | undefined>;
   /** Replaces the record `seq` of the same revision; 'exists' when another one replaced it first. */
   replace(record: ArchiveRecord, seq: number): Promise<'stored' | 'exists'>;
-  /** Creates the stream again when it is missing. */
+  /** Opens the stream, creating it again when it is missing; rejects while it cannot. */
   ensure(): Promise<void>;
+  /** Whether an error means the archive cannot be written now (retry later), not that this record cannot. */
+  isOutage(err: unknown): boolean;
 };
 
 export type WriterOptions = {
@@ -22,16 +24,17 @@ export type WriterOptions = {
   backoff?: Backoff;
   /** The archive could not be written (err), or can be again (undefined). */
   onHealth?: (err: unknown | undefined) => void;
-  /** Records dropped because the queue was full. */
-  onDropped?: (record: ArchiveRecord) => void;
+  /** A record was given up: the queue was full, or the stream refused it. */
+  onDropped?: (record: ArchiveRecord, why: unknown) => void;
 };
 
 /**
  * Writes records to the archive in the background, a few at a time, so archiving never waits
  * on the live path. Each revision is stored once: a second record of it is refused by the
- * stream, and a console's own record (it knows the actor) replaces an "external" guess another
- * instance stored first. While the archive cannot be written the records wait in a bounded
- * queue, the writer retries with a backoff and creates the stream again, and says so.
+ * stream, unless it says more (a known actor over a guess, the writer's confirmed record over a
+ * label) — then it replaces the one there. While the archive cannot be written the records wait
+ * in a bounded queue and the writer retries with a backoff, creating the stream again; a record
+ * the stream refuses for itself is given up, never retried forever.
  */
 export class ArchiveWriter {
   private readonly queue: ArchiveRecord[] = [];
@@ -48,7 +51,7 @@ export class ArchiveWriter {
     private readonly port: ArchivePort,
     options: WriterOptions = {},
   ) {
-    this.options = { maxQueued: 10_000, concurrency: 16, backoff: { initialMs: 250, maxMs: 5_000 }, ...options };
+    this.options = { maxQueued: 10_000, concurrency: 16, backoff: RETRY_BACKOFF, ...options };
   }
 
   get degraded(): boolean {
@@ -63,7 +66,7 @@ export class ArchiveWriter {
   enqueue(record: ArchiveRecord): void {
     if (this.stopped) return;
     this.queue.push(record);
-    if (this.queue.length > this.options.maxQueued) this.options.onDropped?.(this.queue.shift()!);
+    if (this.queue.length > this.options.maxQueued) this.options.onDropped?.(this.queue.shift()!, 'the queue was full');
     this.pumpSoon ??= setImmediate(() => {
       this.pumpSoon = undefined;
       this.pump();
@@ -74,6 +77,13 @@ export class ArchiveWriter {
   idle(): Promise<void> {
     if (this.queued === 0 || this.stopped) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** A reader found the archive missing: go into the retry that creates it again. */
+  outage(err: unknown): void {
+    if (this.stopped) return;
+    this.enterFailing(err);
+    this.scheduleRetry();
   }
 
   stop(): void {
@@ -88,31 +98,39 @@ export class ArchiveWriter {
       const record = this.queue.shift()!;
       this.inFlight++;
       this.write(record).then(
-        () => this.settled(undefined),
+        () => this.settle(),
         (err: unknown) => {
-          this.queue.unshift(record);
-          this.settled(err);
+          if (this.port.isOutage(err)) {
+            this.queue.unshift(record);
+            this.enterFailing(err);
+          } else {
+            this.options.onDropped?.(record, err);
+          }
+          this.settle();
         },
       );
     }
   }
 
   private async write(record: ArchiveRecord): Promise<void> {
-    if ((await this.port.append(record)) === 'stored' || isGuess(record)) return;
+    if ((await this.port.append(record)) === 'stored') return;
     const there = await this.port.existing(record);
-    if (there && isGuess(there.record)) await this.port.replace(record, there.seq);
+    if (there && supersedes(record, there.record)) await this.port.replace(record, there.seq);
   }
 
-  private settled(err: unknown): void {
+  private enterFailing(err: unknown): void {
+    if (this.failing || this.stopped) return;
+    this.failing = true;
+    this.options.onHealth?.(err);
+  }
+
+  private settle(): void {
     this.inFlight--;
-    if (err !== undefined && !this.stopped && !this.failing) {
-      this.failing = true;
-      this.options.onHealth?.(err);
-    }
     if (this.failing) {
       this.scheduleRetry();
       return;
     }
+    this.failures = 0;
     this.pump();
     this.wakeIdle();
   }
@@ -121,22 +139,24 @@ export class ArchiveWriter {
     if (this.queued === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  /** Once the writes in flight have settled: wait, create the stream if it is missing, go on. */
+  /** Once the writes in flight have settled: wait, open or create the stream, go on. */
   private scheduleRetry(): void {
     if (this.retryTimer || this.inFlight > 0 || this.stopped) return;
     this.failures++;
     this.retryTimer = setTimeout(
       () => {
-        this.retryTimer = undefined;
         this.port.ensure().then(
           () => {
-            this.failures = 0;
+            this.retryTimer = undefined;
             this.failing = false;
             this.options.onHealth?.(undefined);
             this.pump();
             this.wakeIdle();
           },
-          () => this.scheduleRetry(),
+          () => {
+            this.retryTimer = undefined;
+            this.scheduleRetry();
+          },
         );
       },
       backoffDelay(this.failures, this.options.backoff),

@@ -1,13 +1,19 @@
 import 'server-only';
+import type { Change } from '@/lib/pipes/entry';
 import { UnavailableError } from '@/lib/server/errors';
 import type { Hub, HubEvent } from '@/lib/server/hub';
-import { backoffDelay } from '@/lib/server/hub/watch-loop';
 import { errorMessage, log } from '@/lib/server/log';
-import { ArchiveStream, BucketMissingError, type ArchiveSettings, type NatsLink, type PipeBucket } from '@/lib/server/nats';
-import type { Change } from '@/lib/pipes/entry';
+import {
+  ArchiveMissingError,
+  ArchiveStream,
+  ValueTooLargeError,
+  type ArchiveSettings,
+  type NatsLink,
+  type PipeBucket,
+} from '@/lib/server/nats';
 import { ArchiveReader } from './archive-reader';
 import { ArchiveWriter, type ArchivePort } from './archive-writer';
-import { changeOf, parseRecord, recordOf, recordSubject, type ArchiveRecord } from './record';
+import { changeOf, parseRecord, recordOf, recordSubject, type ArchiveRecord, type Attribution, type RecordScope } from './record';
 
 export type ArchiveState = 'starting' | 'ok' | 'degraded' | 'off';
 
@@ -19,96 +25,105 @@ const BACKFILL_BATCH = 64;
 
 /**
  * The change archive of one console instance: it records every change the hub applies (with
- * the actor and note when a console made it), fills in on start what the bucket still holds
- * that the archive lacks — and tells the hub the actors the archive knows of the changes the
- * keys are at — and serves the readers. It never sits on the live path: records are written
- * in the background, and a missing archive degrades history, not the watch.
+ * the actor and note when a console made it), fills in what the bucket still holds that the
+ * archive lacks — telling the hub the actors the archive knows of the revisions the keys are
+ * at — and serves the readers. It never sits on the live path: records are written in the
+ * background, and a missing archive degrades history, not the watch.
  */
 export class Archiver {
   private stream: ArchiveStream | undefined;
-  private writer: ArchiveWriter | undefined;
   private bucket: PipeBucket | undefined;
+  private readonly writer: ArchiveWriter;
   private state: ArchiveState = 'starting';
   private lastError: string | undefined;
-  private stopped = false;
   private unsubscribe: (() => void) | undefined;
   private backfilling: Promise<void> | undefined;
 
   constructor(
     private readonly settings: ArchiveSettings & { bucket: string },
     private readonly hub: Hub,
-  ) {}
+  ) {
+    this.writer = new ArchiveWriter(this.port(), {
+      onHealth: (err) => (err === undefined ? this.recovered() : this.degrade(err)),
+      onDropped: (r, why) =>
+        log.warn('change archive: a record was given up; the revision is recorded as "external" when next seen', {
+          key: r.key,
+          revision: r.revision,
+          why: errorMessage(why),
+        }),
+    });
+  }
 
-  /** Opens (or creates) the stream once the bucket is open, retrying; then archives. Never throws. */
+  /**
+   * Records from now on — changes applied while the stream is still being opened wait in the
+   * writer's queue — then opens the stream once the bucket is open, and fills in. Never throws.
+   */
   async start(opened: Promise<{ link: NatsLink; bucket: PipeBucket }>): Promise<void> {
     if (this.settings.stream === ARCHIVE_OFF) {
       this.state = 'off';
       return;
     }
+    this.unsubscribe = this.hub.subscribe((event) => this.onHubEvent(event), 'internal');
     const { link, bucket } = await opened;
     this.bucket = bucket;
-    for (let attempt = 1; !this.stopped && !this.stream; attempt++) {
-      try {
-        const { replicas } = await bucket.info();
-        this.stream = await ArchiveStream.open(link, this.settings, replicas);
-      } catch (err) {
-        this.degrade(err);
-        await new Promise((r) => setTimeout(r, backoffDelay(attempt, { initialMs: 250, maxMs: 5_000 })));
-      }
+    const { replicas } = await bucket.info().catch(() => ({ replicas: 1 }));
+    this.stream = await ArchiveStream.on(link, this.settings, replicas);
+    try {
+      await this.stream.ensure();
+      this.state = 'ok';
+    } catch (err) {
+      this.writer.outage(err); // the writer retries until the stream is there, then fills in
+      return;
     }
-    if (this.stopped || !this.stream) return;
-    this.writer = new ArchiveWriter(this.port(this.stream), {
-      onHealth: (err) => (err === undefined ? this.recovered() : this.degrade(err)),
-      onDropped: (r) =>
-        log.warn('change archive queue full: a record was dropped; it is archived as "external" when next seen', {
-          key: r.key,
-          revision: r.revision,
-        }),
-    });
-    this.state = 'ok';
-    this.lastError = undefined;
-    this.unsubscribe = this.hub.subscribe((event) => this.onHubEvent(event), 'internal');
     if (this.hub.status().ready) void this.backfill();
   }
 
   stop(): void {
-    this.stopped = true;
     this.unsubscribe?.();
-    this.writer?.stop();
+    this.writer.stop();
   }
 
   status(): { archive: ArchiveState; stream: string; queued: number; error?: string } {
     return {
       archive: this.state,
       stream: this.settings.stream,
-      queued: this.writer?.queued ?? 0,
+      queued: this.writer.queued,
       ...(this.lastError ? { error: this.lastError } : {}),
     };
   }
 
-  /** Resolves once what was queued so far is written and any fill-in is done (for tests and shutdown). */
-  async settled(): Promise<void> {
+  /** Resolves once what was queued so far is written and any fill-in is done. */
+  async idle(): Promise<void> {
     await this.backfilling;
-    await this.writer?.idle();
+    await this.writer.idle();
   }
 
-  /** The reader, or an UnavailableError naming the archive. */
-  reader(): ArchiveReader {
-    if (!this.stream) throw this.unavailable();
-    return new ArchiveReader(this.stream, this.settings.bucket);
+  /**
+   * The writer's own record of a change it made, with the revision its write was given: it
+   * replaces whatever another instance recorded for that revision (a label can be wrong when two
+   * saves race).
+   */
+  confirm(change: Change, by: Attribution): void {
+    if (this.state === 'off' || !this.hub.epoch()) return;
+    this.writer.enqueue({ ...recordOf(this.scope(), change, by), confirmed: true });
   }
 
-  /** Runs a read, mapping a missing or unreachable archive to a 503 that names it. */
+  /** Runs a read; a missing or unreachable archive is a 503 that names it, and starts its re-creation. */
   async read<T>(op: (reader: ArchiveReader) => Promise<T>): Promise<T> {
+    if (!this.stream || this.state === 'off' || !this.hub.epoch()) throw this.unavailable();
     try {
-      return await op(this.reader());
+      const result = await op(new ArchiveReader(this.stream, this.scope()));
+      if (this.state === 'degraded' && !this.writer.degraded) this.recovered();
+      return result;
     } catch (err) {
-      if (err instanceof UnavailableError || err instanceof BucketMissingError) {
-        if (err instanceof BucketMissingError) this.degrade(err);
-        throw this.unavailable(err);
-      }
+      if (err instanceof ArchiveMissingError) this.writer.outage(err);
+      if (err instanceof UnavailableError) throw this.unavailable(err);
       throw err;
     }
+  }
+
+  private scope(): RecordScope {
+    return { bucket: this.settings.bucket, epoch: this.hub.epoch() };
   }
 
   private unavailable(cause?: unknown): UnavailableError {
@@ -118,37 +133,39 @@ export class Archiver {
   }
 
   private onHubEvent(event: HubEvent): void {
-    if (event.type === 'change') this.writer?.enqueue(recordOf(this.settings.bucket, event.change, event.by));
+    if (event.type === 'change') this.writer.enqueue(recordOf(this.scope(), event.change, event.by));
     else if (event.type === 'snapshot') void this.backfill();
   }
 
   /**
    * Archives, as "external", every revision the bucket holds that the archive lacks, and tells
-   * the hub what the archive says of the revisions the keys are at.
+   * the hub what the archive says of the revisions the keys are at. Waits for the writer between
+   * batches, so a large bucket never floods its queue.
    */
   private backfill(): Promise<void> {
-    this.backfilling ??= this.fillIn().finally(() => (this.backfilling = undefined));
+    if (!this.stream || this.state !== 'ok') return Promise.resolve();
+    this.backfilling ??= this.fillIn(this.stream).finally(() => (this.backfilling = undefined));
     return this.backfilling;
   }
 
-  private async fillIn(): Promise<void> {
-    const { bucket, stream } = this;
-    if (!bucket || !stream) return;
+  private async fillIn(stream: ArchiveStream): Promise<void> {
+    const bucket = this.bucket;
+    if (!bucket) return;
+    const scope = this.scope();
     let batch: Change[] = [];
     let added = 0;
     const flush = async () => {
-      const found = await Promise.all(
-        batch.map((c) => stream.get(recordSubject(this.settings.stream, this.settings.bucket, c.key, c.revision))),
-      );
+      const found = await Promise.all(batch.map((c) => stream.get(recordSubject(this.settings.stream, scope, c.key, c.revision))));
       batch.forEach((change, i) => {
         const record = found[i] && parseRecord(found[i].text);
         if (record) this.tellHub(record);
         else {
-          this.writer?.enqueue(recordOf(this.settings.bucket, change));
+          this.writer.enqueue(recordOf(scope, change));
           added++;
         }
       });
       batch = [];
+      await this.writer.idle();
     };
     try {
       await bucket.everyHeld(async (change) => {
@@ -158,6 +175,7 @@ export class Archiver {
       await flush();
       if (added > 0) log.info('change archive: filled in revisions the bucket holds and the archive lacked', { revisions: added });
     } catch (err) {
+      if (err instanceof ArchiveMissingError) this.writer.outage(err);
       log.warn('change archive: could not fill in from the bucket; trying again when the archive recovers', { error: errorMessage(err) });
     }
   }
@@ -176,23 +194,43 @@ export class Archiver {
   }
 
   private recovered(): void {
-    log.info('change archive available again');
+    if (this.state !== 'ok') log.info('change archive available');
     this.state = 'ok';
     this.lastError = undefined;
-    void this.backfill(); // what was written meanwhile, and a stream created anew
+    void this.backfill(); // what was written meanwhile, into a stream perhaps created anew
   }
 
-  private port(stream: ArchiveStream): ArchivePort {
-    const subject = (r: ArchiveRecord) => recordSubject(this.settings.stream, this.settings.bucket, r.key, r.revision);
+  /** The writer's view of the stream, opened lazily: until then every write is an outage. */
+  private port(): ArchivePort {
+    const subject = (r: ArchiveRecord) => recordSubject(this.settings.stream, r, r.key, r.revision);
+    const stream = () => {
+      if (!this.stream) throw new UnavailableError('the change archive is not open yet');
+      return this.stream;
+    };
     return {
-      append: (r) => stream.append(subject(r), JSON.stringify(r)),
-      replace: (r, seq) => stream.replace(subject(r), JSON.stringify(r), seq),
+      append: (r) => publishRecord(r, (text) => stream().append(subject(r), text)),
+      replace: (r, seq) => publishRecord(r, (text) => stream().replace(subject(r), text, seq)),
       existing: async (r) => {
-        const stored = await stream.get(subject(r));
+        const stored = await stream().get(subject(r));
         const record = stored && parseRecord(stored.text);
         return stored && record ? { seq: stored.seq, record } : undefined;
       },
-      ensure: () => stream.ensure(),
+      ensure: async () => stream().ensure(),
+      isOutage: (err) => err instanceof UnavailableError,
     };
+  }
+}
+
+/**
+ * Publishes the record as JSON; one that would not fit in a NATS message (a value near the
+ * bucket's limit, plus the record's fields and note) is kept without its value, and says so.
+ */
+async function publishRecord(record: ArchiveRecord, publish: (text: string) => Promise<'stored' | 'exists'>): Promise<'stored' | 'exists'> {
+  try {
+    return await publish(JSON.stringify(record));
+  } catch (err) {
+    if (!(err instanceof ValueTooLargeError)) throw err;
+    const { value: _value, raw: _raw, ...rest } = record;
+    return publish(JSON.stringify({ ...rest, truncated: true } satisfies ArchiveRecord));
   }
 }

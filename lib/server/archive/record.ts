@@ -12,6 +12,8 @@ export type Attribution = { user: string; role: Role; via: SignedInVia; instance
  */
 export type ArchiveRecord = {
   bucket: string;
+  /** The bucket's incarnation (its stream's creation time): a recreated bucket counts revisions from 1 again. */
+  epoch: string;
   key: string;
   revision: number;
   operation: Change['operation'];
@@ -22,12 +24,19 @@ export type ArchiveRecord = {
   /** Absent for a change no console wrote: its actor is "external". */
   by?: Attribution;
   note?: string;
+  /** Written by the instance that made the change, with the revision its write was given: it replaces any other record. */
+  confirmed?: true;
+  /** The value was left out: with it the record would not fit in one NATS message. */
+  truncated?: true;
 };
 
+/** Where a record belongs: the bucket and its incarnation. */
+export type RecordScope = { bucket: string; epoch: string };
+
 /** The record of `change`; `by` and `note` when a console made it. */
-export function recordOf(bucket: string, change: Change, by?: Attribution): ArchiveRecord {
+export function recordOf({ bucket, epoch }: RecordScope, change: Change, by?: Attribution): ArchiveRecord {
   const { key, revision, operation, updated } = change;
-  const record: ArchiveRecord = { bucket, key, revision, operation, updated };
+  const record: ArchiveRecord = { bucket, epoch, key, revision, operation, updated };
   if (!isDeleteMarker(change)) {
     if (change.value !== null) record.value = change.value;
     if (change.raw !== undefined) record.raw = change.raw;
@@ -62,16 +71,35 @@ export function changeOf(record: ArchiveRecord, source: ArchivedChange['source']
 /** A record is a guess when no console said who made the change. */
 export const isGuess = (record: ArchiveRecord): boolean => record.by === undefined;
 
-/** The subject token of a key: base64url, since a key may hold "." (a subject separator). */
-export const keyToken = (key: string): string => Buffer.from(key, 'utf8').toString('base64url');
+/**
+ * Whether `record` should replace `stored`, the record of the same revision already archived:
+ * a known actor replaces a guess, and the writer's confirmed record replaces any other (an
+ * instance may have labelled the revision with the loser of a race between two saves).
+ */
+export const supersedes = (record: ArchiveRecord, stored: ArchiveRecord): boolean =>
+  (!isGuess(record) && isGuess(stored)) || (record.confirmed === true && stored.confirmed !== true && !sameAuthor(record, stored));
 
-/** One subject per revision: a second record of a revision is refused for good, and a key's records share a prefix. */
-export const recordSubject = (stream: string, bucket: string, key: string, revision: number): string =>
-  `${stream}.${bucket}.${keyToken(key)}.${revision}`;
+/** Whether two records name the same author and note (then a confirmation adds nothing worth a rewrite). */
+const sameAuthor = (a: ArchiveRecord, b: ArchiveRecord): boolean =>
+  a.note === b.note &&
+  a.by?.user === b.by?.user &&
+  a.by?.role === b.by?.role &&
+  a.by?.via === b.by?.via &&
+  a.by?.instance === b.by?.instance;
 
-/** The subjects of every record of `key` (or of every key). */
-export const recordFilter = (stream: string, bucket: string, key?: string): string =>
-  key === undefined ? `${stream}.${bucket}.>` : `${stream}.${bucket}.${keyToken(key)}.*`;
+// Subject tokens are base64url: a key may hold "." (a subject separator), a time holds ":" and ".".
+const token = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
+
+/**
+ * One subject per revision of one incarnation of the bucket: a second record of a revision is
+ * refused for good, and a key's records share a prefix.
+ */
+export const recordSubject = (stream: string, { bucket, epoch }: RecordScope, key: string, revision: number): string =>
+  `${stream}.${bucket}.${token(epoch)}.${token(key)}.${revision}`;
+
+/** The subjects of every record of `key` (or of every key) in one incarnation of the bucket. */
+export const recordFilter = (stream: string, { bucket, epoch }: RecordScope, key?: string): string =>
+  `${stream}.${bucket}.${token(epoch)}.${key === undefined ? '>' : `${token(key)}.*`}`;
 
 export function parseRecord(text: string): ArchiveRecord | undefined {
   try {

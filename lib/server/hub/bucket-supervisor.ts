@@ -16,7 +16,7 @@ import {
 } from '@/lib/server/nats';
 import type { WriteIntent } from './actor-ledger';
 import { JETSTREAM_UNAVAILABLE, type Hub } from './hub';
-import { backoffDelay, WatchLoop } from './watch-loop';
+import { backoffDelay, RETRY_BACKOFF, WatchLoop } from './watch-loop';
 
 export type SupervisorSettings = Pick<Config, 'nats' | 'bucket' | 'history'>;
 
@@ -96,7 +96,7 @@ export class BucketSupervisor {
         break;
       } catch (err) {
         this.hub.noteError('cannot open the pipes bucket', err);
-        await new Promise((r) => setTimeout(r, backoffDelay(attempt, { initialMs: 250, maxMs: 5_000 })));
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, RETRY_BACKOFF)));
       }
     }
     if (this.stopped || !this.bucket) return;
@@ -120,8 +120,15 @@ export class BucketSupervisor {
 
   /** Another instance's write: label its change here too, so every instance shows the same actor. */
   private onIntent(message: IntentMessage<WriteIntent>): void {
-    if (message.type === 'done') this.hub.forgetWrite(message.key, message.id);
-    else if (message.intent.by.instance !== INSTANCE) this.hub.expectWrite(message.intent);
+    if (message.type === 'intent') {
+      if (message.intent.by.instance !== INSTANCE) this.hub.expectWrite(message.intent);
+      return;
+    }
+    // A write that failed labels nothing; one that succeeded is forgotten once this watch has
+    // applied it (it may lag the writer's), or when the expectation expires.
+    const forget = () => this.hub.forgetWrite(message.key, message.id);
+    if (message.revision === undefined) forget();
+    else void this.hub.caughtUp(message.revision, 10_000).then(forget);
   }
 
   /**

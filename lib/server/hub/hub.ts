@@ -46,6 +46,7 @@ export class Hub implements WatchSink {
   private readonly cache = new PipeCache();
   private readonly listeners = new Set<HubListener>();
   private internalListeners = 0;
+  private bucketEpoch = '';
   private readonly actors = new ActorLedger();
   private readonly ring: ChangeRing;
   private snapshotFrameCache: { snapshot: Snapshot; frame: Buffer } | undefined;
@@ -189,13 +190,20 @@ export class Hub implements WatchSink {
     log.warn(this.lastError);
   }
 
+  /** The incarnation of the bucket the cache holds (its creation time); '' before the first snapshot. */
+  epoch(): string {
+    return this.bucketEpoch;
+  }
+
   // The watch loop's sink.
 
   revision(): number {
     return this.cache.revision;
   }
 
-  replace(state: Change[], revision: number, reason: 'initial' | 'recreated'): void {
+  /** `epoch` names this incarnation of the bucket (its creation time): revisions start again in a new one. */
+  replace(state: Change[], revision: number, reason: 'initial' | 'recreated', epoch = ''): void {
+    this.bucketEpoch = epoch;
     for (const change of state) if (!isDeleteMarker(change)) warnIfInvalid(change);
     this.cache.replace(state, revision);
     this.ring.reset(revision);

@@ -13,7 +13,7 @@ export type WatchSink = {
   /** Highest revision applied so far. */
   revision(): number;
   /** A complete, consistent state of the bucket — each key's last change, delete markers too (first load, or after it was recreated). */
-  replace(state: Change[], revision: number, reason: 'initial' | 'recreated'): void;
+  replace(state: Change[], revision: number, reason: 'initial' | 'recreated', epoch: string): void;
   apply(change: Change): void;
   /** The watch skipped `change` and the loop found it in the bucket (applied next). */
   skipped?(change: Change): void;
@@ -22,6 +22,9 @@ export type WatchSink = {
 };
 
 export type Backoff = { initialMs: number; maxMs: number };
+
+/** How the console retries a NATS resource it cannot open (the link, the bucket, the archive). */
+export const RETRY_BACKOFF: Backoff = { initialMs: 250, maxMs: 5_000 };
 
 export function backoffDelay(attempt: number, { initialMs, maxMs }: Backoff): number {
   return attempt <= 0 ? 0 : Math.min(maxMs, initialMs * 2 ** (attempt - 1));
@@ -100,7 +103,7 @@ export class WatchLoop {
     const staged = new Map<string, Change>();
     let revision = 0;
     // An empty bucket replays nothing, so nothing would ever say the replay ended.
-    if (info.values === 0) this.complete(staged, 0, reason);
+    if (info.values === 0) this.complete(staged, 0, reason, info.created);
     let progressed = this.synced;
     for await (const { change, pending } of watch) {
       if (this.stopped) break;
@@ -112,13 +115,13 @@ export class WatchLoop {
       revision = Math.max(revision, change.revision);
       staged.set(change.key, change);
       // The replay's last message has nothing pending behind it (isUpdate is off by one).
-      if (pending === 0) this.complete(staged, revision, reason);
+      if (pending === 0) this.complete(staged, revision, reason, info.created);
     }
     return progressed;
   }
 
-  private complete(staged: Map<string, Change>, revision: number, reason: 'initial' | 'recreated'): void {
-    this.sink.replace([...staged.values()], revision, reason);
+  private complete(staged: Map<string, Change>, revision: number, reason: 'initial' | 'recreated', epoch: string): void {
+    this.sink.replace([...staged.values()], revision, reason, epoch);
     this.synced = true;
   }
 

@@ -4,6 +4,7 @@ import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { NatsLink } from './connection';
 import type { Change, Entry } from '@/lib/pipes/entry';
+import { UnavailableError } from '@/lib/server/errors';
 import { guard, RevisionMismatchError, ValueTooLargeError } from './errors';
 import { storedToChange, toChange } from './to-change';
 
@@ -18,6 +19,7 @@ export type BucketWatch = AsyncIterable<WatchedChange> & { stop(): void };
 // A write while NATS is down rejects only after the request times out and is never replayed;
 // keep that under the API's 5 s promise.
 const WRITE_TIMEOUT_MS = 3_000;
+const HELD_QUIET_MS = 10_000;
 
 /** The pipes bucket, with app types in and out; every NATS error is mapped at this edge. */
 export class PipeBucket {
@@ -106,12 +108,24 @@ export class PipeBucket {
     const { streamInfo } = await guard(() => this.kv.status());
     if (streamInfo.state.messages === 0) return; // nothing would ever say the replay ended
     const iterator = await guard(() => this.kv.watch({ key: '>', include: KvWatchInclude.AllHistory }));
+    // A watch's consumer can lose what it pushed before its subscription existed and then wait
+    // for its 30 s heartbeat: a walk that goes quiet for 10 s is given up (and tried again later).
+    let quiet = false;
+    const giveUp = () => {
+      quiet = true;
+      iterator.stop();
+    };
+    let timer = setTimeout(giveUp, HELD_QUIET_MS);
     try {
       for await (const kvEntry of iterator) {
+        clearTimeout(timer);
         await visit(toChange(kvEntry));
         if ((kvEntry.delta ?? 0) === 0) break;
+        timer = setTimeout(giveUp, HELD_QUIET_MS);
       }
+      if (quiet) throw new UnavailableError(`walking the bucket's revisions went quiet for ${HELD_QUIET_MS / 1000} s`);
     } finally {
+      clearTimeout(timer);
       iterator.stop();
     }
   }

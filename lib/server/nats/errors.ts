@@ -27,6 +27,11 @@ export class JetStreamUnavailableError extends UnavailableError {
   static override readonly kind = 'JetStreamUnavailableError';
 }
 
+/** The change archive's stream is missing (deleted under us, or not created again yet). */
+export class ArchiveMissingError extends UnavailableError {
+  static override readonly kind = 'ArchiveMissingError';
+}
+
 // A lost compare-and-set comes with either code, depending on the server's path.
 const WRONG_LAST_SEQUENCE: readonly number[] = [
   JetStreamApiCodes.StreamWrongLastSequence,

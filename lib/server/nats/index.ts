@@ -1,6 +1,6 @@
 // The one NATS adapter: the only module that imports @nats-io/*. What leaves it is app types.
 export { openNatsLink, type NatsLink } from './connection';
 export { PipeBucket, type BucketInfo, type BucketWatch, type WatchedChange } from './bucket';
-export { BucketMissingError, JetStreamUnavailableError, RevisionMismatchError, ValueTooLargeError } from './errors';
+export { ArchiveMissingError, BucketMissingError, JetStreamUnavailableError, RevisionMismatchError, ValueTooLargeError } from './errors';
 export { ArchiveStream, type ArchiveSettings, type StoredText } from './archive-stream';
 export { IntentChannel, type IntentMessage } from './intents';

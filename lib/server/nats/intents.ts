@@ -1,8 +1,8 @@
 import 'server-only';
 import type { NatsConnection } from '@nats-io/nats-core';
 
-/** What instances tell each other of a console write: it is about to happen, or it is over. */
-export type IntentMessage<I> = { type: 'intent'; intent: I } | { type: 'done'; key: string; id: string };
+/** What instances tell each other of a console write: it is about to happen, or it is over (with its revision when it succeeded and one is known). */
+export type IntentMessage<I> = { type: 'intent'; intent: I } | { type: 'done'; key: string; id: string; revision?: number };
 
 /**
  * Core NATS publish/subscribe between the console instances of one bucket: an intent goes out
