@@ -2,6 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { BrowserContextOptions, Page } from '@playwright/test';
 import { expect, test, uniqueKey } from './fixtures';
 import {
+  freezeLiveChannel,
   conflictBanner,
   descriptionField,
   expectSql,
@@ -141,19 +142,8 @@ test('a Save from a stale view is refused with 412, KV keeps the other write, an
   const original = { sql: `SELECT max(ts) FROM events -- ${key}`, description: 'Last event' };
   const revision = await putPipe(kv, key, original);
 
-  // Freeze this tab's live channel: one real snapshot of the bucket as it is now, then silence
-  // (the `retry` hint keeps EventSource from reconnecting during the test). The external write
-  // below never reaches the page, so only the compare-and-set on Save can catch it.
-  let frozen: string | undefined;
-  await page.route('**/api/events**', async (route) => {
-    if (frozen === undefined) {
-      const res = await page.request.get('/api/pipes');
-      expect(res.ok()).toBe(true);
-      const snapshot = (await res.json()) as { revision: number };
-      frozen = `retry: 3600000\n\nid: ${snapshot.revision}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
-    }
-    await route.fulfill({ status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }, body: frozen });
-  });
+  // The external write below never reaches the page, so only the compare-and-set on Save can catch it.
+  await freezeLiveChannel(page);
   await page.goto(`/pipes/${key}`);
   await expect(page.getByRole('heading', { name: key, exact: true })).toBeVisible({ timeout: 15_000 });
   await expectSql(page, original.sql);

@@ -130,3 +130,21 @@ export async function keepScreenshot(target: Page | Locator, testInfo: TestInfo,
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
   return file;
 }
+
+/**
+ * Freezes the page's live channel: one real snapshot of the bucket as it is now, then silence
+ * (the `retry` hint keeps EventSource from reconnecting during the test). A write made after
+ * this never reaches the page, so only a compare-and-set can catch it.
+ */
+export async function freezeLiveChannel(page: Page): Promise<void> {
+  let frozen: string | undefined;
+  await page.route('**/api/events**', async (route) => {
+    if (frozen === undefined) {
+      const res = await page.request.get('/api/pipes');
+      expect(res.ok()).toBe(true);
+      const snapshot = (await res.json()) as { revision: number };
+      frozen = `retry: 3600000\n\nid: ${snapshot.revision}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+    }
+    await route.fulfill({ status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }, body: frozen });
+  });
+}

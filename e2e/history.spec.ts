@@ -2,6 +2,7 @@ import type { KV } from '@nats-io/kv';
 import type { Page } from '@playwright/test';
 import { expect, test, uniqueKey } from './fixtures';
 import {
+  freezeLiveChannel,
   conflictBanner,
   descriptionField,
   editorNotice,
@@ -206,18 +207,8 @@ test('a revert from a stale view is refused with 412, KV keeps the other write, 
   const key = uniqueKey('history_stale_revert');
   const first = await putPipe(kv, key, { sql: sqlOf(key, 1) });
   const second = await putPipe(kv, key, { sql: sqlOf(key, 2) });
-  // This tab's live channel gets one real snapshot, then silence: the external write below never
-  // reaches the editor, so only the compare-and-set of the revert can catch it.
-  let frozen: string | undefined;
-  await page.route('**/api/events**', async (route) => {
-    if (frozen === undefined) {
-      const res = await page.request.get('/api/pipes');
-      expect(res.ok()).toBe(true);
-      const snapshot = (await res.json()) as { revision: number };
-      frozen = `retry: 3600000\n\nid: ${snapshot.revision}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
-    }
-    await route.fulfill({ status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' }, body: frozen });
-  });
+  // The external write below never reaches the editor, so only the compare-and-set of the revert can catch it.
+  await freezeLiveChannel(page);
   await page.goto(`/pipes/${key}`);
   await expect(page.getByRole('heading', { name: key, exact: true })).toBeVisible({ timeout: 15_000 });
   await expectSql(page, sqlOf(key, 2));

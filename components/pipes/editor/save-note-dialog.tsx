@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useModal } from '@/components/ui/use-modal';
 import { Button } from '@/components/ui/button';
 import { MAX_NOTE_LENGTH } from './change-note';
 
@@ -8,15 +9,9 @@ type Props = { open: boolean; onSave: (note: string) => void; onCancel: () => vo
 
 /** Asks what a save is for before it is written; the note is optional. Native <dialog>, like Delete's. */
 export function SaveNoteDialog({ open, onSave, onCancel }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModal(open);
   const id = useId();
   const [note, setNote] = useState('');
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   const finish = (done: () => void) => {
     setNote('');
