@@ -17,15 +17,15 @@
 // (MutationObserver), so Playwright's polling is not part of any figure.
 // The pieces: list-burst/setup.mjs (bucket, browser, tabs), list-burst/measure.mjs (bursts and
 // what is timed), list-burst/report.mjs (results JSON and the printed report).
-import { availableParallelism } from 'node:os';
 import { ScriptError } from '../lib/cli.mjs';
 import { openBenchEnvironment } from './lib/bench-environment.mjs';
-import { startRun } from './lib/clock.mjs';
+import { clockOffset, launchChromium } from './lib/browser.mjs';
+import { machineFacts, startRun } from './lib/clock.mjs';
 import { onCleanup } from './lib/cleanup.mjs';
 import { spawnConsole, waitForList } from './lib/console-process.mjs';
-import { browserBurst, clockOffset, heapMiB, openRawWatcher, rawFloor, rendererCpuMs } from './list-burst/measure.mjs';
+import { browserBurst, heapMiB, openRawWatcher, rawFloor, rendererCpuMs } from './list-burst/measure.mjs';
 import { summariseRun } from './list-burst/report.mjs';
-import { launchChromium, openTabs, roles, seedBucket, setupChecks, signedInContext, WARMUP_BURSTS } from './list-burst/setup.mjs';
+import { openTabs, probedContext, roles, seedBucket, setupChecks, WARMUP_BURSTS } from './list-burst/setup.mjs';
 
 /**
  * @param {{ pipes: number, puts: number, runs: number, log: (line: string) => void }} options
@@ -57,7 +57,7 @@ export async function listBurst({ pipes: pipeCount, puts, runs, log }) {
 
     log('opening two tabs of the list in headless Chromium');
     browser = await launchChromium();
-    const context = await signedInContext(browser, server.url, server.adminToken);
+    const context = await probedContext(browser, server.url, server.adminToken);
     const browserCdp = await browser.newBrowserCDPSession();
     const tabs = await openTabs(context, browserCdp);
     const [leader, follower] = tabs;
@@ -91,13 +91,7 @@ export async function listBurst({ pipes: pipeCount, puts, runs, log }) {
     const { results, report } = summariseRun({
       startedAt: runClock.startedAt,
       durationMs,
-      machine: {
-        node: process.version,
-        cpus: availableParallelism(),
-        chromium: browserVersion,
-        loadavgBefore: runClock.loadavgBefore,
-        loadavgAfter,
-      },
+      machine: machineFacts(runClock, loadavgAfter, { chromium: browserVersion }),
       pipes: pipeCount,
       puts,
       runs,

@@ -1,4 +1,4 @@
-// `npm run bench [-- <name…>] [--runs N] [--pipes N] [--puts N] [--clients N]`: runs the
+// `npm run bench [-- <name…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N]`: runs the
 // benchmarks (all by default), prints each report and writes bench-results/<name>.json. Plain
 // .mjs: Node 20 has no --experimental-strip-types. A benchmark is an async function returning
 // { name, results, report }; an option applies to the benchmarks that take it.
@@ -6,12 +6,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageOf, repoRoot, runMain, ScriptError } from '../lib/cli.mjs';
+import { archive } from './archive.mjs';
 import { cleanupAll } from './lib/cleanup.mjs';
 import { coldStart } from './cold-start.mjs';
 import { listBurst } from './list-burst.mjs';
 import { sseLatency } from './sse-latency.mjs';
 
-/** @typedef {'runs' | 'pipes' | 'puts' | 'clients'} Count */
+/** @typedef {'runs' | 'pipes' | 'puts' | 'clients' | 'changes'} Count */
 /** @typedef {Record<Count, number> & { log: (line: string) => void }} BenchOptions each benchmark reads the counts it takes */
 /**
  * @type {Record<string, { run: (options: BenchOptions) => Promise<{ results: unknown, report: string }>, defaults: Partial<Record<Count, number>> }>}
@@ -22,15 +23,20 @@ const BENCHMARKS = {
   'sse-latency': { run: sseLatency, defaults: { pipes: 100, puts: 200, clients: 1_000 } },
   // puts: per burst, the marker included; runs: bursts counted (after one warm-up burst).
   'list-burst': { run: listBurst, defaults: { pipes: 10_000, puts: 500, runs: 3 } },
+  // puts: of the live-path series per archive setting; runs: openings of /feed per archive;
+  // changes: records published straight to the archive.
+  archive: { run: archive, defaults: { pipes: 100, puts: 200, runs: 10, changes: 100_000 } },
 };
 
-const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N]
+const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N]
 
 Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   cold-start   --runs, --pipes (pipes in the bucket)
   sse-latency  --pipes (in the bucket), --puts (raw floor and 1 client; the fan-out gets half),
                --clients (SSE streams of the fan-out)
   list-burst   --pipes (in the bucket), --puts (per burst, the marker included), --runs (bursts)
+  archive      --pipes (in the bucket), --puts (live path, per archive setting), --runs (openings of /feed
+               per archive), --changes (records published straight to the archive)
 Results: bench-results/<benchmark>.json`;
 
 function options() {
@@ -43,6 +49,7 @@ function options() {
         pipes: { type: 'string' },
         puts: { type: 'string' },
         clients: { type: 'string' },
+        changes: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -64,7 +71,7 @@ function options() {
     if (!Number.isInteger(n) || n < 1) throw new ScriptError(`--${flag} must be a whole number ≥ 1, got "${value}"`);
     return n;
   };
-  return { names, runs: count('runs'), pipes: count('pipes'), puts: count('puts'), clients: count('clients') };
+  return { names, runs: count('runs'), pipes: count('pipes'), puts: count('puts'), clients: count('clients'), changes: count('changes') };
 }
 
 async function main() {

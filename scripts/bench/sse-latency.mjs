@@ -16,7 +16,6 @@
 // BENCH_CONSOLE_CPU_PROF=<dir> runs the console with --cpu-prof (profile written when it stops).
 import { fork } from 'node:child_process';
 import { readdirSync, readlinkSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Kvm, KvWatchInclude } from '@nats-io/kv';
@@ -27,7 +26,7 @@ import { onCleanup } from './lib/cleanup.mjs';
 import { spawnConsole, waitForList } from './lib/console-process.mjs';
 import { makePipes, putAll } from './lib/pipes.mjs';
 import { cpuMsOf, memoryOf } from './lib/proc.mjs';
-import { now, startRun } from './lib/clock.mjs';
+import { machineFacts, now, startRun } from './lib/clock.mjs';
 import { openSseStream } from './lib/sse-stream.mjs';
 import { rounded, summarize } from './lib/stats.mjs';
 import { formatTable } from './lib/table.mjs';
@@ -35,10 +34,10 @@ import { DEFAULT_BUCKET } from '../../lib/defaults.mjs';
 
 const BUCKET = DEFAULT_BUCKET;
 const HISTORY = 3;
-const PROBE_KEY = 'bench_sse_latency_probe';
+export const PROBE_KEY = 'bench_sse_latency_probe';
 const INTERVAL_MS = 20;
 const GAP_MS = 5;
-const WARMUP_PUTS = 10;
+export const WARMUP_PUTS = 10;
 const ARRIVAL_TIMEOUT_MS = 10_000;
 const OPEN_CONCURRENCY = 50;
 const GOAL_RATIO_1_CLIENT = 2; // console p50 ≤ 2× the raw floor p50
@@ -49,7 +48,7 @@ const GOAL_LAST_CLIENT_P99_MS = 50;
 /** @typedef {{ url: string, adminToken: string, pid: number }} Server what a series needs of the console under test */
 
 /** A realistic pipe value for the probe key; the description carries the sequence number. */
-function probeValues() {
+export function probeValues() {
   const base = JSON.parse(makePipes(1, 7)[0].value);
   return (/** @type {number} */ seq) => JSON.stringify({ ...base, name: PROBE_KEY, description: `${base.description} #${seq}` });
 }
@@ -177,10 +176,11 @@ async function rawFloor({ servers, kv, nextValue, count, log }) {
 }
 
 /**
- * Series 2: one SSE client in this process.
+ * Series 2: one SSE client in this process. Exported for the archive benchmark, which runs it
+ * against consoles that differ in one setting; `kv` must be the bucket `server` watches.
  * @param {{ server: Server, kv: KV, nextValue: () => string, count: number, log: Log }} options
  */
-async function oneClient({ server, kv, nextValue, count, log }) {
+export async function oneClient({ server, kv, nextValue, count, log }) {
   const arrivals = new Arrivals();
   /** @type {number | undefined} */
   let snapshotRevision;
@@ -437,7 +437,7 @@ function summariseSeries({ runClock, pipeCount, valueBytes, puts, fanoutPuts, cl
     benchmark: 'sse-latency',
     startedAt: runClock.startedAt,
     durationMs,
-    machine: { node: process.version, cpus: availableParallelism(), loadavgBefore: runClock.loadavgBefore, loadavgAfter },
+    machine: machineFacts(runClock, loadavgAfter),
     setup: {
       pipes: pipeCount,
       bucket: BUCKET,

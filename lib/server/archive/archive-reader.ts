@@ -10,9 +10,9 @@ export type ChangeFilter = { key?: string; actor?: string; operations?: Readonly
 export type StoredRecord = { seq: number; record: ArchiveRecord };
 
 /**
- * Reads the archive without loading it: a key's records through a subject filter, keeping
- * only the page asked for; the newest changes across keys by reading back from the stream's
- * end in windows that grow until the page is full.
+ * Reads the archive without loading it: a key's records by listing its subjects (each names a
+ * revision) and fetching the page; the newest changes across keys by reading back from the
+ * stream's end in windows that grow until the page is full.
  */
 export class ArchiveReader {
   constructor(
@@ -32,7 +32,8 @@ export class ArchiveReader {
 
   /**
    * The newest `count` records of `key` below revision `before` that `wanted` accepts, newest
-   * first. Reads every record of the key once, holding only `count` of them.
+   * first. The key's subjects name their revisions: list them, then fetch only the page's
+   * records (more, batch by batch, when `wanted` turns some down).
    */
   async keyRecords(
     key: string,
@@ -40,12 +41,15 @@ export class ArchiveReader {
     count: number,
     wanted: (r: ArchiveRecord) => boolean = () => true,
   ): Promise<ArchiveRecord[]> {
-    const kept: ArchiveRecord[] = []; // newest first, at most `count`
-    await this.stream.scan(recordFilter(this.name, this.scope, key), 1, Infinity, (message) => {
-      const stored = this.parse(message);
-      if (!stored || stored.record.revision >= before || !wanted(stored.record)) return;
-      insertNewestFirst(kept, stored.record, count);
-    });
+    const revisions = (await this.stream.subjects(recordFilter(this.name, this.scope, key)))
+      .map((subject) => Number(subject.slice(subject.lastIndexOf('.') + 1)))
+      .filter((revision) => revision < before)
+      .sort((a, b) => b - a);
+    const kept: ArchiveRecord[] = [];
+    for (let i = 0; i < revisions.length && kept.length < count; i += count) {
+      const batch = await Promise.all(revisions.slice(i, i + count).map((revision) => this.record(key, revision)));
+      for (const stored of batch) if (stored && wanted(stored.record) && kept.length < count) kept.push(stored.record);
+    }
     return kept;
   }
 
@@ -87,13 +91,4 @@ export class ArchiveReader {
 function matches(record: ArchiveRecord, filter: ChangeFilter): boolean {
   if (filter.actor !== undefined && (record.by?.user ?? EXTERNAL) !== filter.actor) return false;
   return !filter.operations || filter.operations.includes(record.operation);
-}
-
-/** Keeps `list` the newest `count` records by revision, newest first. */
-function insertNewestFirst(list: ArchiveRecord[], record: ArchiveRecord, count: number): void {
-  if (list.length === count && list[count - 1]!.revision >= record.revision) return;
-  let i = list.length;
-  while (i > 0 && list[i - 1]!.revision < record.revision) i--;
-  list.splice(i, 0, record);
-  if (list.length > count) list.pop();
 }

@@ -103,6 +103,16 @@ export class ArchiveStream {
     return stored ? textOf(stored) : undefined;
   }
 
+  /**
+   * The subjects the stream holds a message on that match `filter`: one stream-info call (paged
+   * by the client), without a consumer — a consumer with a wildcard filter makes nats-server 2.9
+   * walk every message after its start.
+   */
+  async subjects(filter: string): Promise<string[]> {
+    const info = await this.call(() => this.jsm.streams.info(this.settings.stream, { subjects_filter: filter }));
+    return Object.keys(info.state.subjects ?? {});
+  }
+
   /** The first and last sequence the stream holds (first > last when it is empty). */
   async bounds(): Promise<{ first: number; last: number }> {
     const { state } = await this.call(() => this.jsm.streams.info(this.settings.stream));

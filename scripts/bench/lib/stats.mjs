@@ -1,9 +1,9 @@
-// Small-sample statistics. With N < 100 the nearest-rank p99 is the maximum: both are reported
-// so nobody mistakes five runs for a tail measurement.
+// Small-sample statistics. With N < 100 the nearest-rank p99 is the maximum (and with N < 20 so is
+// the p95): both are reported so nobody mistakes five runs for a tail measurement.
 
 /**
  * @param {number[]} values
- * @returns {{ n: number, min: number, median: number, p99: number, max: number, mean: number, runs?: number[] }}
+ * @returns {{ n: number, min: number, median: number, p95: number, p99: number, max: number, mean: number, runs?: number[] }}
  *   runs: the values, which a result file with many of them may drop
  */
 export function summarize(values) {
@@ -16,6 +16,7 @@ export function summarize(values) {
     n: sorted.length,
     min: sorted[0],
     median: sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2,
+    p95: rank(0.95),
     p99: rank(0.99),
     max: sorted[sorted.length - 1],
     mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,

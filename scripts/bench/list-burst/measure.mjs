@@ -18,7 +18,6 @@ import { BUCKET, BURST_TIMEOUT_MS, IN_FLIGHT, MARKER_KEY, RAW_PAUSE_MS, TAIL_MS,
  *   one burst in the browser
  */
 /** @typedef {{ warmUp: boolean, writtenMs: number, received: number, wholeBurstMs?: number, afterAckMs?: number }} RawBurst one burst of the floor */
-/** @typedef {{ rttMs: number, offsetMs: number }} ClockOffset */
 /** @typedef {{ usedMiB: number, totalMiB: number }} Heap */
 
 // The DevTools timeline without the sampling profiler, which would slow the tabs down.
@@ -164,22 +163,6 @@ export async function rawFloor({ servers, kv, pipes, puts, runs, log }) {
   } finally {
     await watcher.close();
   }
-}
-
-/**
- * The same clock in the bench process and in a tab? A few round trips, the tightest one wins.
- * @param {import('@playwright/test').Page} page
- * @returns {Promise<ClockOffset>}
- */
-export async function clockOffset(page) {
-  let best = { rttMs: Infinity, offsetMs: NaN };
-  for (let i = 0; i < 7; i++) {
-    const sent = now();
-    const there = await page.evaluate(() => performance.timeOrigin + performance.now());
-    const back = now();
-    if (back - sent < best.rttMs) best = { rttMs: back - sent, offsetMs: there - (sent + back) / 2 };
-  }
-  return best;
 }
 
 /**

@@ -25,7 +25,7 @@ export function summariseRun(run) {
  *   pipes: number, puts: number, runs: number, rolesBefore: Roles, rolesAfter: Roles, rendererProcesses: number,
  *   setupChecks: Awaited<ReturnType<typeof import('./setup.mjs').setupChecks>>, build: { id: string, builtAt: string },
  *   raw: RawBurst[], bursts: Burst[], heapAfterLoad: Heaps, heapAfterBursts: Heaps,
- *   clock: Record<'leader' | 'follower', import('./measure.mjs').ClockOffset>, traceFile: string | undefined,
+ *   clock: Record<'leader' | 'follower', import('../lib/browser.mjs').ClockOffset>, traceFile: string | undefined,
  *   serverWarnings: { at: number, text: string }[] }} Run
  */
 

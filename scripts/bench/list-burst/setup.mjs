@@ -1,8 +1,7 @@
 // What list-burst runs on: the bucket and its marker pipe, the shape of a burst, and a signed-in
 // headless Chromium with two tabs of the list, each in a window of its own.
 import { Kvm } from '@nats-io/kv';
-import { chromium, devices } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../lib/chromium.mjs';
+import { signedInContext } from '../lib/browser.mjs';
 import { makePipes, putAll } from '../lib/pipes.mjs';
 import { DEFAULT_BUCKET } from '../../../lib/defaults.mjs';
 
@@ -18,7 +17,7 @@ export const BURST_TIMEOUT_MS = 60_000;
 // this tail are reported apart.
 export const TAIL_MS = 6_000;
 export const RAW_PAUSE_MS = 500;
-export const VIEWPORT = devices['Desktop Chrome'].viewport;
+export { VIEWPORT } from '../lib/browser.mjs';
 
 /** @typedef {{ role: 'leader' | 'follower', page: import('@playwright/test').Page, cdp: import('@playwright/test').CDPSession }} Tab */
 
@@ -135,29 +134,14 @@ async function openInNewWindow(context, browserCdp, firstPageCdp) {
   return opened;
 }
 
-/** Headless Chromium, stopped by the benchmark's own cleanup. */
-export function launchChromium() {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    // Our own cleanup stops the browser; Playwright's handlers would exit before it ran.
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
-}
-
 /**
  * A context signed in to the console at `baseURL` as admin, with the page probe in every tab.
  * @param {import('@playwright/test').Browser} browser
  * @param {string} baseURL
  * @param {string} adminToken
  */
-export async function signedInContext(browser, baseURL, adminToken) {
-  const context = await browser.newContext({ ...devices['Desktop Chrome'], baseURL });
-  const signIn = await context.request.post('/api/session', { data: { token: adminToken } });
-  if (!signIn.ok()) throw new Error(`sign-in with the admin token failed: ${signIn.status()} ${await signIn.text()}`);
+export async function probedContext(browser, baseURL, adminToken) {
+  const context = await signedInContext(browser, baseURL, adminToken);
   await context.addInitScript(pageProbe);
   return context;
 }
