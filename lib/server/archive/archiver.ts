@@ -22,6 +22,8 @@ export const ARCHIVE_OFF = 'off';
 
 /** Revisions looked up at once while filling in what the archive lacks. */
 const BACKFILL_BATCH = 64;
+/** The first fill-in waits this long after the cache is loaded: the first requests come first. */
+const FIRST_FILL_IN_DELAY_MS = 2_000;
 
 /**
  * The change archive of one console instance: it records every change the hub applies (with
@@ -38,6 +40,7 @@ export class Archiver {
   private lastError: string | undefined;
   private unsubscribe: (() => void) | undefined;
   private backfilling: Promise<void> | undefined;
+  private firstFillIn: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly settings: ArchiveSettings & { bucket: string },
@@ -75,10 +78,18 @@ export class Archiver {
       this.writer.outage(err); // the writer retries until the stream is there, then fills in
       return;
     }
-    if (this.hub.status().ready) void this.backfill();
+    if (this.hub.status().ready) this.fillInSoon();
+  }
+
+  /** The fill-in after the first load, a little later (the snapshot event of a recreated bucket starts one at once). */
+  private fillInSoon(): void {
+    clearTimeout(this.firstFillIn);
+    this.firstFillIn = setTimeout(() => void this.backfill(), FIRST_FILL_IN_DELAY_MS);
+    this.firstFillIn.unref?.();
   }
 
   stop(): void {
+    clearTimeout(this.firstFillIn);
     this.unsubscribe?.();
     this.writer.stop();
   }
@@ -134,7 +145,10 @@ export class Archiver {
 
   private onHubEvent(event: HubEvent): void {
     if (event.type === 'change') this.writer.enqueue(recordOf(this.scope(), event.change, event.by));
-    else if (event.type === 'snapshot') void this.backfill();
+    else if (event.type === 'snapshot') {
+      if (event.reason === 'recreated') void this.backfill();
+      else this.fillInSoon();
+    }
   }
 
   /**
