@@ -27,7 +27,7 @@ import type { DeleteMarker, Entry } from '@/lib/pipes/entry';
 import { connectSse, connectStuckSse, type SseClient, type SseEvent, type StuckSseClient } from '../support/sse-client';
 
 type Listing = Snapshot;
-type Health = { status: string; revision: number; pipes: number; clients: number; archive_queued: number };
+type Health = { status: string; revision: number; pipes: number; clients: number; archive_queued: number; archive_filling: boolean };
 
 const PING_MS = 200;
 // Every console here is started with this admin token and every API request sends it (all
@@ -584,7 +584,13 @@ describe.each<Server>(['server.mjs', 'next-start'])('a client that never reads (
     await reader.waitForEvents(reached(last), 60_000);
     const elapsed = Date.now() - started;
     // The archive writes its records in the background: what it still holds is not the stuck client's.
-    await waitFor(async () => (await health(target)).archive_queued === 0, { timeoutMs: 30_000, what: 'the archive to catch up' });
+    await waitFor(
+      async () => {
+        const h = await health(target);
+        return h.archive_queued === 0 && !h.archive_filling;
+      },
+      { timeoutMs: 30_000, what: 'the archive to catch up' },
+    );
     const rssAfter = rssBytes(target.pid);
     const after = await liveMemory();
     const liveGrowth = after.heapUsed + after.external - (before.heapUsed + before.external);

@@ -25,6 +25,6 @@ export async function GET(): Promise<Response> {
 }
 
 function archiveHealth() {
-  const { archive, stream, queued, error } = getArchiver().status();
-  return { archive, archive_stream: stream, archive_queued: queued, ...(error ? { archive_error: error } : {}) };
+  const { archive, stream, queued, filling, error } = getArchiver().status();
+  return { archive, archive_stream: stream, archive_queued: queued, archive_filling: filling, ...(error ? { archive_error: error } : {}) };
 }

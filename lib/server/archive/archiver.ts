@@ -84,7 +84,10 @@ export class Archiver {
   /** The fill-in after the first load, a little later (the snapshot event of a recreated bucket starts one at once). */
   private fillInSoon(): void {
     clearTimeout(this.firstFillIn);
-    this.firstFillIn = setTimeout(() => void this.backfill(), FIRST_FILL_IN_DELAY_MS);
+    this.firstFillIn = setTimeout(() => {
+      this.firstFillIn = undefined;
+      void this.backfill();
+    }, FIRST_FILL_IN_DELAY_MS);
     this.firstFillIn.unref?.();
   }
 
@@ -94,11 +97,13 @@ export class Archiver {
     this.writer.stop();
   }
 
-  status(): { archive: ArchiveState; stream: string; queued: number; error?: string } {
+  status(): { archive: ArchiveState; stream: string; queued: number; filling: boolean; error?: string } {
     return {
       archive: this.state,
       stream: this.settings.stream,
       queued: this.writer.queued,
+      // A fill-in running, or the one after the first load still to come.
+      filling: this.backfilling !== undefined || this.firstFillIn !== undefined,
       ...(this.lastError ? { error: this.lastError } : {}),
     };
   }

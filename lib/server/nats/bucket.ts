@@ -1,12 +1,11 @@
 import 'server-only';
-import { jetstream, jetstreamManager, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
 import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { NatsLink } from './connection';
 import type { Change, Entry } from '@/lib/pipes/entry';
-import { UnavailableError } from '@/lib/server/errors';
 import { guard, RevisionMismatchError, ValueTooLargeError } from './errors';
-import { storedToChange, toChange } from './to-change';
+import { messageToChange, toChange } from './to-change';
 
 /** Stream facts used to notice a bucket deleted and recreated under a running watch. */
 export type BucketInfo = { created: string; lastRevision: number; values: number; replicas: number };
@@ -19,12 +18,20 @@ export type BucketWatch = AsyncIterable<WatchedChange> & { stop(): void };
 // A write while NATS is down rejects only after the request times out and is never replayed;
 // keep that under the API's 5 s promise.
 const WRITE_TIMEOUT_MS = 3_000;
-const HELD_QUIET_MS = 10_000;
+const OPERATION = 'KV-Operation';
+
+const pick = (m: { subject: string; seq: number; time: Date; data: Uint8Array }) => ({
+  subject: m.subject,
+  seq: m.seq,
+  time: m.time,
+  data: m.data,
+});
 
 /** The pipes bucket, with app types in and out; every NATS error is mapped at this edge. */
 export class PipeBucket {
   private constructor(
     private readonly kv: KV,
+    private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly connection: NatsConnection,
     readonly name: string,
@@ -37,7 +44,7 @@ export class PipeBucket {
     // Kvm.create binds to an existing stream without touching its config and adds it only when absent.
     const kv = await guard(() => new Kvm(js).create(name, { history }));
     const jsm = await jetstreamManager(connection, { timeout: WRITE_TIMEOUT_MS, checkAPI: false });
-    return new PipeBucket(kv, jsm, connection, name);
+    return new PipeBucket(kv, js, jsm, connection, name);
   }
 
   /**
@@ -93,7 +100,7 @@ export class PipeBucket {
     // the direct get, which a bucket created without allow_direct does not answer.
     const query = { seq: revision, next_by_subj: `${prefix}>` } as unknown as MsgRequest;
     const stored = await guard(() => this.jsm.streams.getMessage(`KV_${this.name}`, query));
-    return stored ? storedToChange(stored, prefix) : undefined;
+    return stored ? messageToChange({ ...pick(stored), operation: stored.header?.get(OPERATION) }, prefix) : undefined;
   }
 
   /** The current entry of `key`, or null when it has none or was deleted. */
@@ -103,30 +110,29 @@ export class PipeBucket {
     return toChange(kvEntry) as Entry;
   }
 
-  /** Visits every change the bucket still holds, every key's kept revisions, in bucket order. */
+  /**
+   * Visits every change the bucket still holds, every key's kept revisions, in bucket order.
+   * An ordered pull consumer, 256 messages at a time, so a large bucket is never all in memory
+   * (a watch's push consumer sends as fast as the server can).
+   */
   async everyHeld(visit: (change: Change) => Promise<void> | void): Promise<void> {
-    const { streamInfo } = await guard(() => this.kv.status());
-    if (streamInfo.state.messages === 0) return; // nothing would ever say the replay ended
-    const iterator = await guard(() => this.kv.watch({ key: '>', include: KvWatchInclude.AllHistory }));
-    // A watch's consumer can lose what it pushed before its subscription existed and then wait
-    // for its 30 s heartbeat: a walk that goes quiet for 10 s is given up (and tried again later).
-    let quiet = false;
-    const giveUp = () => {
-      quiet = true;
-      iterator.stop();
-    };
-    let timer = setTimeout(giveUp, HELD_QUIET_MS);
+    const stream = `KV_${this.name}`;
+    const prefix = `$KV.${this.name}.`;
+    const consumer = await guard(() => this.js.consumers.get(stream, { filter_subjects: `${prefix}>` }));
     try {
-      for await (const kvEntry of iterator) {
-        clearTimeout(timer);
-        await visit(toChange(kvEntry));
-        if ((kvEntry.delta ?? 0) === 0) break;
-        timer = setTimeout(giveUp, HELD_QUIET_MS);
+      const { num_pending } = await guard(() => consumer.info(true));
+      if (num_pending === 0) return;
+      const messages = await guard(() => consumer.consume({ max_messages: 256 }));
+      try {
+        for await (const m of messages) {
+          await visit(messageToChange({ ...pick(m), operation: m.headers?.get(OPERATION) }, prefix));
+          if (m.info.pending === 0) break;
+        }
+      } finally {
+        messages.stop();
       }
-      if (quiet) throw new UnavailableError(`walking the bucket's revisions went quiet for ${HELD_QUIET_MS / 1000} s`);
     } finally {
-      clearTimeout(timer);
-      iterator.stop();
+      void consumer.delete().catch(() => undefined);
     }
   }
 

@@ -1,5 +1,4 @@
 import 'server-only';
-import type { StoredMsg } from '@nats-io/jetstream';
 import type { KvEntry } from '@nats-io/kv';
 import type { Change, Entry } from '@/lib/pipes/entry';
 import { parseStoredPipe } from '@/lib/pipes/schema';
@@ -16,13 +15,15 @@ export function toChange(kv: KvEntry): Change {
   return toEntry(kv.key, kv.revision, updated, kv.value);
 }
 
-/** Reshapes a message read from the bucket's stream (subject `$KV.<bucket>.<key>`) the same way. */
-export function storedToChange(stored: StoredMsg, subjectPrefix: string): Change {
-  const key = stored.subject.slice(subjectPrefix.length);
-  const updated = stored.time.toISOString();
-  const operation = stored.header?.get('KV-Operation');
-  if (operation === 'DEL' || operation === 'PURGE') return { key, revision: stored.seq, updated, operation };
-  return toEntry(key, stored.seq, updated, stored.data);
+/** A message of the bucket's stream (subject `$KV.<bucket>.<key>`), however it was read. */
+export type BucketMessage = { subject: string; seq: number; time: Date; data: Uint8Array; operation: string | undefined };
+
+/** Reshapes a message read from the bucket's stream the same way as a KV entry. */
+export function messageToChange(m: BucketMessage, subjectPrefix: string): Change {
+  const key = m.subject.slice(subjectPrefix.length);
+  const updated = m.time.toISOString();
+  if (m.operation === 'DEL' || m.operation === 'PURGE') return { key, revision: m.seq, updated, operation: m.operation };
+  return toEntry(key, m.seq, updated, m.data);
 }
 
 /** Builds an Entry from stored bytes; an invalid value is kept with its reason and raw text. */
