@@ -13,6 +13,7 @@ describe('parseConfig', () => {
       auth: { roleClaim: 'role', adminRole: 'admin' },
       live: { pingMs: 15_000, ringEvents: 10_000, ringBytes: 16 * 1024 * 1024, queueBytes: 1024 * 1024 },
       archive: { stream: 'PIPES_AUDIT', maxAgeMs: 365 * 86_400_000, maxBytes: 1024 ** 3 },
+      presence: { intervalMs: 10_000 },
     });
     expect(c.nats.servers).toEqual(['nats://127.0.0.1:4222']);
   });

@@ -96,6 +96,7 @@ const ConfigSchema = z.object({
   PIPES_RING_EVENTS: intIn(0, 1_000_000, LIVE_DEFAULTS.ringEvents),
   PIPES_RING_BYTES: intIn(0, 1024 ** 3, LIVE_DEFAULTS.ringBytes),
   PIPES_SSE_QUEUE_BYTES: intIn(16 * 1024, 256 * 1024 ** 2, LIVE_DEFAULTS.queueBytes),
+  PIPES_PRESENCE_INTERVAL_MS: intIn(100, 600_000, 10_000),
   PIPES_AUDIT_STREAM: streamName,
   PIPES_AUDIT_MAX_AGE: measure(UNIT_MS, '365d', 1_000, 'a duration such as 90d, 12h, 30m or 3600s'),
   PIPES_AUDIT_MAX_BYTES: measure(UNIT_BYTES, '1GiB', 64 * 1024, 'a size of at least 64KiB such as 1GiB, 500MiB or 1048576'),
@@ -131,6 +132,8 @@ export type Config = {
     /** Bytes queued for one SSE client before it counts as behind (then it gets a snapshot). */
     queueBytes: number;
   };
+  /** How often a tab reports its presence; a tab silent for three intervals is gone. */
+  presence: { intervalMs: number };
   /** The change archive: a JetStream stream of every revision, kept for `maxAgeMs` and up to `maxBytes`; stream "off": none. */
   archive: { stream: string; maxAgeMs: number; maxBytes: number };
 };
@@ -174,6 +177,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ringBytes: e.PIPES_RING_BYTES,
       queueBytes: e.PIPES_SSE_QUEUE_BYTES,
     },
+    presence: { intervalMs: e.PIPES_PRESENCE_INTERVAL_MS },
     archive: { stream: e.PIPES_AUDIT_STREAM, maxAgeMs: e.PIPES_AUDIT_MAX_AGE, maxBytes: e.PIPES_AUDIT_MAX_BYTES },
   };
 }

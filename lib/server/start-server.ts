@@ -4,6 +4,7 @@ import { credentials } from '@/lib/server/auth';
 import { bootstrapSqlFiles } from '@/lib/server/bootstrap';
 import { config, ConfigError } from '@/lib/server/config';
 import { getSupervisor } from '@/lib/server/hub';
+import { getPresence } from '@/lib/server/presence';
 import { SERVE_EVENTS_KEY } from '@/lib/server/live/handover.mjs';
 import { serveEvents } from '@/lib/server/live/serve-events';
 import { errorMessage, log } from '@/lib/server/log';
@@ -26,6 +27,7 @@ export function startServer(): void {
   }
   const supervisor = getSupervisor();
   const archiver = getArchiver();
+  const presence = getPresence();
   // server.mjs serves GET /api/events with this, straight to the socket, once it is here.
   (globalThis as Record<symbol, unknown>)[SERVE_EVENTS_KEY] = serveEvents;
   const pipesDir = config().pipesDir;
@@ -35,6 +37,7 @@ export function startServer(): void {
   const shutdown = (signal: string) => {
     log.info(`${signal}: closing the NATS connection`);
     archiver.stop();
+    presence.stop();
     void supervisor.stop().finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -184,11 +184,11 @@ describe('a fresh connection', () => {
     expect(client.firstLine).toBe('retry: 1000');
     expect(client.retry).toBe(1_000);
     const first = client.events.findIndex((e) => e.event === 'snapshot');
-    // Before the snapshot: at most `status` events, which carry no id.
-    for (const e of client.events.slice(0, first)) {
-      expect(e.event).toBe('status');
-      expect(e.id).toBeUndefined();
-    }
+    // Before the snapshot: the link's `status` and who is where (`presence`), which carry no id.
+    expect(client.events.slice(0, first).map((e) => [e.event, e.id])).toEqual([
+      ['status', undefined],
+      ['presence', undefined],
+    ]);
     const snapshot = client.events[first]!;
     const current = await listing();
     expect(snapshot.id).toBe(current.revision);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCredentials, sameSecret } from './credentials';
 import { assertSameOrigin, consoleOrigin } from './same-origin';
 import { signSession, verifySession } from './session';
-import { SignInLimiter } from './sign-in-limiter';
+import { WindowLimiter } from '@/lib/server/http/window-limiter';
 import { claimAt, principalForToken } from './tokens';
 
 const auth = { roleClaim: 'role', adminRole: 'admin' };
@@ -120,10 +120,10 @@ describe('same origin', () => {
 
 describe('sign-in limiter', () => {
   it('allows 10 failures a minute per client, then says how long to wait', () => {
-    const limiter = new SignInLimiter(10, 60_000);
+    const limiter = new WindowLimiter(10, 60_000);
     for (let i = 0; i < 10; i++) {
       expect(limiter.retryAfter('a', 1_000 + i)).toBe(0);
-      limiter.fail('a', 1_000 + i);
+      limiter.count('a', 1_000 + i);
     }
     expect(limiter.retryAfter('a', 2_000)).toBe(59_000);
     expect(limiter.retryAfter('b', 2_000)).toBe(0);

@@ -5,7 +5,7 @@ import { loadCredentials, type Credentials } from './credentials';
 import type { Action, Principal } from './principal';
 import { assertSameOrigin } from './same-origin';
 import { SESSION_COOKIE, verifySession } from './session';
-import { SignInLimiter } from './sign-in-limiter';
+import { WindowLimiter } from '@/lib/server/http/window-limiter';
 import { principalForToken } from './tokens';
 
 export type { Action, Principal, Role, SignedInVia } from './principal';
@@ -13,7 +13,7 @@ export { SESSION_COOKIE } from './session';
 
 const holder = globalThis as typeof globalThis & {
   __pipesCredentials?: Credentials;
-  __pipesSignInLimiters?: { client: SignInLimiter; everyone: SignInLimiter };
+  __pipesSignInLimiters?: { client: WindowLimiter; everyone: WindowLimiter };
 };
 
 /** The credentials in force, loaded once per process. */
@@ -23,8 +23,8 @@ export function credentials(): Credentials {
 }
 
 /** Failed sign-ins: 10 a minute per client, and 100 a minute from everyone together. */
-export function signInLimiter(scope: 'client' | 'everyone' = 'client'): SignInLimiter {
-  holder.__pipesSignInLimiters ??= { client: new SignInLimiter(), everyone: new SignInLimiter(100) };
+export function signInLimiter(scope: 'client' | 'everyone' = 'client'): WindowLimiter {
+  holder.__pipesSignInLimiters ??= { client: new WindowLimiter(10, 60_000), everyone: new WindowLimiter(100, 60_000) };
   return holder.__pipesSignInLimiters[scope];
 }
 
@@ -44,7 +44,7 @@ export async function authorize(request: Request, action: Action): Promise<Princ
   } else {
     principal = sessionOf(request.headers.get('cookie'));
     if (!principal) throw new UnauthorizedError('sign in, or send Authorization: Bearer <token>');
-    if (action === 'write') assertSameOrigin(request);
+    if (action !== 'read') assertSameOrigin(request);
   }
   if (action === 'write' && principal.role !== 'admin') throw new ForbiddenError('viewers may read pipes but not change them');
   return principal;

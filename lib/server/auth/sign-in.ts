@@ -21,10 +21,10 @@ export async function signIn(token: unknown, client: string): Promise<SignedIn> 
   const creds = credentials();
   const principal = await principalForToken(token.trim(), creds);
   if (!principal) {
-    signInLimiter().fail(client);
-    signInLimiter('everyone').fail(EVERYONE);
+    signInLimiter().count(client);
+    signInLimiter('everyone').count(EVERYONE);
     throw new UnauthorizedError('that token is not valid');
   }
-  signInLimiter().succeed(client);
+  signInLimiter().forget(client);
   return { principal, cookie: signSession(principal, creds.sessionKey) };
 }

@@ -3,6 +3,7 @@ import { authorize } from '@/lib/server/auth';
 import { config } from '@/lib/server/config';
 import { errorResponse } from '@/lib/server/http/error-response';
 import { getHub, type Hub } from '@/lib/server/hub';
+import { getPresence } from '@/lib/server/presence';
 import { STATIC_SECURITY_HEADERS } from '@/lib/server/security-headers';
 import { openSubscription, type EventSink, type Subscription } from './subscription';
 
@@ -44,7 +45,7 @@ export async function prepareEvents(request: Request, hub: Hub = getHub()): Prom
     kind: 'stream',
     headers: EVENT_STREAM_HEADERS,
     queueBytes,
-    open: (sink) => openSubscription(hub, sink, { lastEventId, pingMs }),
+    open: (sink) => openSubscription(hub, sink, { lastEventId, pingMs, presence: getPresence() }),
   };
 }
 

@@ -155,4 +155,25 @@ describe('openSubscription', () => {
     vi.advanceTimersByTime(10_000);
     expect(written).toEqual(['retry: 1000\n\n', 'status', 'snapshot@10']);
   });
+
+  it('sends the presence frame after the status, then every new one, and stops when closed', () => {
+    const { hub } = fakeHub();
+    const { sink, written } = fakeSink();
+    let current = frame('presence#1');
+    const listeners = new Set<(f: Buffer) => void>();
+    const presence = {
+      frame: () => current,
+      subscribe: (l: (f: Buffer) => void) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+    const subscription = openSubscription(hub, sink, { ...OPTIONS, presence });
+    expect(written.slice(1, 3)).toEqual(['status', 'presence#1']);
+    current = frame('presence#2');
+    listeners.forEach((l) => l(current));
+    expect(written.at(-1)).toBe('presence#2');
+    subscription.close();
+    expect(listeners.size).toBe(0);
+  });
 });

@@ -12,10 +12,15 @@ export type EventSink = {
 /** What a subscription needs of the hub. */
 export type SubscriptionHub = Pick<Hub, 'subscribe' | 'status' | 'snapshot' | 'snapshotFrame' | 'statusFrame' | 'changesSince'>;
 
+/** What a subscription needs of presence: the current frame, and its changes. */
+export type PresenceFeed = { frame(): Buffer; subscribe(listener: (frame: Buffer) => void): () => void };
+
 export type SubscriptionOptions = {
   /** Last-Event-ID sent by a reconnecting client. */
   lastEventId?: number;
   pingMs: number;
+  /** Who has which pipe open: sent after the status, and again on every change. */
+  presence?: PresenceFeed;
 };
 
 export type Subscription = {
@@ -47,6 +52,7 @@ export function openSubscription(hub: SubscriptionHub, sink: EventSink, options:
 
   sink.write(RETRY);
   sink.write(hub.statusFrame());
+  if (options.presence) sink.write(options.presence.frame());
   const resume = options.lastEventId === undefined ? undefined : hub.changesSince(options.lastEventId);
   if (resume) {
     for (const frame of resume) sink.write(frame.bytes);
@@ -72,6 +78,10 @@ export function openSubscription(hub: SubscriptionHub, sink: EventSink, options:
     }
   };
   const unsubscribe = hub.subscribe(onEvent);
+  // Like a status, a presence frame is dropped when the queue is full: the next one replaces it.
+  const stopPresence = options.presence?.subscribe((frame) => {
+    if (sink.hasRoom()) sink.write(frame);
+  });
   const ping = setInterval(() => {
     if (sink.hasRoom()) sink.write(PING);
   }, options.pingMs);
@@ -81,12 +91,14 @@ export function openSubscription(hub: SubscriptionHub, sink: EventSink, options:
       if (!behind || closed || !sink.hasRoom()) return;
       behind = false;
       sink.write(hub.statusFrame()); // a status change may have been dropped meanwhile too
+      if (options.presence) sink.write(options.presence.frame());
       sendSnapshot();
     },
     close() {
       if (closed) return;
       closed = true;
       unsubscribe();
+      stopPresence?.();
       clearInterval(ping);
     },
   };

@@ -4,3 +4,4 @@ export { PipeBucket, type BucketInfo, type BucketWatch, type WatchedChange } fro
 export { ArchiveMissingError, BucketMissingError, JetStreamUnavailableError, RevisionMismatchError, ValueTooLargeError } from './errors';
 export { ArchiveStream, type ArchiveSettings, type StoredText } from './archive-stream';
 export { IntentChannel, type IntentMessage } from './intents';
+export { PresenceChannel } from './presence-channel';
