@@ -70,8 +70,8 @@ export class Archiver {
     const { link, bucket } = await opened;
     this.bucket = bucket;
     const { replicas } = await bucket.info().catch(() => ({ replicas: 1 }));
-    this.stream = await ArchiveStream.on(link, this.settings, replicas);
     try {
+      this.stream = await ArchiveStream.on(link, this.settings, replicas);
       await this.stream.ensure();
       this.state = 'ok';
     } catch (err) {
