@@ -6,6 +6,7 @@ import { SessionProvider } from '@/components/auth/session-context';
 import { UserMenu } from '@/components/auth/user-menu';
 import { ConnectionBadge } from '@/components/live/connection-badge';
 import { LiveProvider } from '@/components/live/live-provider';
+import { PresenceProvider } from '@/components/live/presence-provider';
 import { ToastProvider } from '@/components/ui/toast';
 import { SESSION_COOKIE, sessionOf } from '@/lib/server/auth';
 import './globals.css';
@@ -40,36 +41,38 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <SessionProvider user={user}>
           {/* Signed out (the login page) there is nothing to stream. */}
           <LiveProvider enabled={user !== null}>
-            <ToastProvider>
-              <header className="flex flex-wrap items-center gap-4 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
-                <Link href="/" className="font-semibold tracking-tight">
-                  Pipes Console
-                </Link>
-                {user && (
-                  <nav aria-label="Main" className="flex gap-1">
-                    <Link href="/" className={nav}>
-                      Pipes
-                    </Link>
-                    <Link href="/feed" className={nav}>
-                      Feed
-                    </Link>
-                    <Link href="/deleted" className={nav}>
-                      Deleted
-                    </Link>
-                    {user.role === 'admin' && (
-                      <Link href="/pipes/new" className={nav}>
-                        New pipe
+            <PresenceProvider enabled={user !== null}>
+              <ToastProvider>
+                <header className="flex flex-wrap items-center gap-4 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
+                  <Link href="/" className="font-semibold tracking-tight">
+                    Pipes Console
+                  </Link>
+                  {user && (
+                    <nav aria-label="Main" className="flex gap-1">
+                      <Link href="/" className={nav}>
+                        Pipes
                       </Link>
-                    )}
-                  </nav>
-                )}
-                <div className="ml-auto flex items-center gap-4">
-                  {user && <ConnectionBadge />}
-                  <UserMenu />
-                </div>
-              </header>
-              <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
-            </ToastProvider>
+                      <Link href="/feed" className={nav}>
+                        Feed
+                      </Link>
+                      <Link href="/deleted" className={nav}>
+                        Deleted
+                      </Link>
+                      {user.role === 'admin' && (
+                        <Link href="/pipes/new" className={nav}>
+                          New pipe
+                        </Link>
+                      )}
+                    </nav>
+                  )}
+                  <div className="ml-auto flex items-center gap-4">
+                    {user && <ConnectionBadge />}
+                    <UserMenu />
+                  </div>
+                </header>
+                <main className="mx-auto max-w-7xl px-6 py-6">{children}</main>
+              </ToastProvider>
+            </PresenceProvider>
           </LiveProvider>
         </SessionProvider>
       </body>

@@ -6,24 +6,25 @@ import { pathToFileURL } from 'node:url';
 import type { FullConfig } from '@playwright/test';
 import { startConsole, type TestConsole } from '../test/support/console';
 import { startTestNats } from '../test/support/nats';
-import { E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_NATS_URL } from './env';
+import { consoleEnv, E2E_ADMIN_TOKEN, E2E_BASE_URL, E2E_JWT_SECRET, E2E_NATS_URL } from './env';
 
 const root = path.resolve(import.meta.dirname, '..');
 
 /**
  * Starts a real nats-server and the console's production build against it, once per run, and
- * hands their URLs to the tests through the environment (workers inherit it). The returned
- * function is Playwright's teardown.
+ * hands their URLs and credentials to the tests through the environment (workers inherit it).
+ * The returned function is Playwright's teardown. (A second instance, for the specs that need
+ * one, is a worker fixture: the others do not wait for it.)
  */
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   await buildIfStale();
   const adminToken = randomBytes(32).toString('base64url');
-  // Nothing of the run lands in the repository's .data (the generated-token file lives there).
+  const jwtSecret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pipes-e2e-data-'));
   const nats = await startTestNats();
   let pipesConsole: TestConsole;
   try {
-    pipesConsole = await startConsole(nats.url, { env: { PIPES_ADMIN_TOKEN: adminToken, PIPES_DATA_DIR: dataDir } });
+    pipesConsole = await startConsole(nats.url, { env: consoleEnv({ adminToken, jwtSecret, dataDir }) });
   } catch (err) {
     await nats.dispose();
     rmSync(dataDir, { recursive: true, force: true });
@@ -32,6 +33,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   process.env[E2E_NATS_URL] = nats.url;
   process.env[E2E_BASE_URL] = pipesConsole.url;
   process.env[E2E_ADMIN_TOKEN] = adminToken;
+  process.env[E2E_JWT_SECRET] = jwtSecret;
 
   return async () => {
     await pipesConsole.stop();

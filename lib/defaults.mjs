@@ -13,6 +13,8 @@ export const LIVE_DEFAULTS = Object.freeze({
   ringBytes: 16 * 1024 ** 2,
   /** Bytes queued for one client before it counts as behind. */
   queueBytes: 1024 ** 2,
+  /** How often a tab reports its presence (a tab silent for three intervals is gone). */
+  presenceIntervalMs: 10_000,
 });
 
 /** Where the console listens: loopback unless HOST says otherwise, so exposing it is deliberate. */

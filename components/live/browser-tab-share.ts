@@ -1,6 +1,7 @@
 // Binds TabShare to the browser: navigator.locks, BroadcastChannel, the page's visibility and
 // setTimeout. No logic of its own beyond that.
 import { TabShare, type ChannelPort, type TabShareHost, type TabSharePorts } from './tab-share';
+import { thisTabId } from './tab-id';
 
 /**
  * Shares the live connection with the browser's other tabs, or returns undefined where Web Locks
@@ -13,7 +14,7 @@ export function shareWithOtherTabs(host: TabShareHost): TabShare | undefined {
 
 function browserPorts(): TabSharePorts {
   return {
-    tabId: crypto.randomUUID(),
+    tabId: thisTabId(),
     locks: navigator.locks,
     openChannel<T>(name: string, onMessage?: (message: T) => void): ChannelPort<T> {
       const channel = new BroadcastChannel(name);

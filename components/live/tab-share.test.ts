@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LiveEvent } from '@/lib/live/protocol';
+import type { LiveEvent, PresenceData } from '@/lib/live/protocol';
 import { initialLiveState, liveReducer, type LiveState } from '@/lib/live/reducer';
 import type { Entry } from '@/lib/pipes/entry';
 import {
@@ -182,12 +182,21 @@ class FakeChannelBus {
 
 const entry = (key: string, revision: number): Entry => pipeEntry(key, revision);
 
-/** GET /api/events: a snapshot for a new client, exactly the changes after its id for a resuming one. */
+/**
+ * GET /api/events: the presence (once announced) on every connection, then a snapshot for a new
+ * client, exactly the changes after its id for a resuming one.
+ */
 class FakeServer {
   revision = 0;
   snapshotsSent = 0;
   readonly open = new Set<(event: LiveEvent) => void>();
   private readonly changes: LiveEvent[] = [];
+  private presence: PresenceData | undefined;
+
+  announce(presence: PresenceData): void {
+    this.presence = presence;
+    for (const send of this.open) send({ event: 'presence', data: presence });
+  }
 
   put(key: string): void {
     const revision = ++this.revision;
@@ -202,12 +211,13 @@ class FakeServer {
         if (this.open.has(send)) onEvent(event);
       });
     this.open.add(send);
+    if (this.presence) send({ event: 'presence', data: this.presence });
     if (resumeFrom === undefined) {
       this.snapshotsSent++;
       const pipes = this.changes.flatMap((e) => (e.event === 'put' ? [e.data] : []));
       send({ event: 'snapshot', id: this.revision, data: { revision: this.revision, pipes } });
     } else {
-      for (const event of this.changes) if (event.event !== 'status' && event.id > resumeFrom) send(event);
+      for (const event of this.changes) if ('id' in event && event.id > resumeFrom) send(event);
     }
     return { close: () => this.open.delete(send) };
   }
@@ -472,5 +482,58 @@ describe('TabShare', () => {
     const replies = browser.bus.delivered.slice(before).filter((d) => (d.message as { type: string }).type === 'state');
     expect(replies.map((d) => [d.tab, d.channel])).toEqual([['C', tabChannelName('C')]]);
     expect(browser.bus.deliveredTo('B', 'hello')).toHaveLength(1); // B hears C's greeting, not the answer
+  });
+
+  const ana = (editing: boolean): PresenceData => ({
+    presence: [{ key: 'k1', user: 'ana', role: 'admin', editing, since: '2026-12-01T10:00:00.000Z' }],
+    interval_ms: 500,
+  });
+  const anaIn = (tab: Tab) => tab.state.presence.get('k1')?.map((p) => [p.user, p.editing]);
+
+  it('the leader relays presence events to the other tabs like every other event', async () => {
+    const browser = new Browser();
+    const a = await browser.open('A');
+    const b = await browser.open('B');
+    browser.server.announce(ana(false));
+    await settle();
+    browser.server.announce(ana(true));
+    await settle();
+    expect(anaIn(a)).toEqual([['ana', true]]);
+    expect(anaIn(b)).toEqual([['ana', true]]);
+    expect(b.state.intervalMs).toBe(500);
+    expect(browser.server.open.size).toBe(1);
+  });
+
+  it("a joining tab has the leader's presence at once, before presence changes again", async () => {
+    const browser = new Browser();
+    await browser.open('A');
+    browser.server.announce(ana(true));
+    await settle();
+
+    const c = await browser.open('C');
+    expect(anaIn(c)).toEqual([['ana', true]]);
+    expect(c.state.intervalMs).toBe(500);
+  });
+});
+
+describe('sharedStateOf', () => {
+  it('hands no presence while the leader has heard none, so a joining tab keeps its own', () => {
+    expect(sharedStateOf(initialLiveState, true).presence).toBeUndefined();
+    const events = eventsOfSharedState(sharedStateOf(initialLiveState, true), false);
+    expect(events.map((e) => e.event)).not.toContain('presence');
+  });
+
+  it("hands every key's presence back in one list, with the interval", () => {
+    const entries: PresenceData['presence'] = [
+      { key: 'a', user: 'ana', role: 'admin', editing: true, since: 't1' },
+      { key: 'a', user: 'bob', role: 'viewer', editing: false, since: 't2' },
+      { key: 'b', user: 'bob', role: 'viewer', editing: false, since: 't3' },
+    ];
+    const state = liveReducer(initialLiveState, {
+      type: 'events',
+      events: [{ event: 'presence', data: { presence: entries, interval_ms: 300 } }],
+      at: 0,
+    });
+    expect(sharedStateOf(state, false).presence).toEqual({ presence: entries, interval_ms: 300 });
   });
 });

@@ -7,7 +7,7 @@
 // Framework-free and browser-free: the lock, the channels, the timer and the page's visibility
 // come in as ports (browser-tab-share.ts binds the browser's own), so the election can be run in
 // Node with fakes.
-import type { LiveEvent, Snapshot } from '@/lib/live/protocol';
+import type { LiveEvent, PresenceData, Snapshot } from '@/lib/live/protocol';
 import type { ConnectionState, LiveState } from '@/lib/live/reducer';
 
 export const LIVE_SHARE_NAME = 'pipes-console-live';
@@ -30,22 +30,29 @@ export type SharedState = {
   nats: LiveState['nats'];
   jetstream: LiveState['jetstream'];
   connection: ConnectionState;
+  /**
+   * The last presence the leader heard, so a joining tab shows who is where at once rather than
+   * at the next change of it; undefined while the leader has heard none.
+   */
+  presence: PresenceData | undefined;
 };
 
 /** The state a leader answers a greeting with: its snapshot only when the greeting tab has none. */
 export function sharedStateOf(state: LiveState, withSnapshot: boolean): SharedState {
-  const { synced, revision, pipes, nats, jetstream, connection } = state;
+  const { synced, revision, pipes, nats, jetstream, connection, intervalMs } = state;
   const snapshot = withSnapshot && synced ? { revision, pipes: [...pipes.values()] } : undefined;
-  return { type: 'state', snapshot, nats, jetstream, connection };
+  const presence = intervalMs === undefined ? undefined : { presence: [...state.presence.values()].flat(), interval_ms: intervalMs };
+  return { type: 'state', snapshot, nats, jetstream, connection, presence };
 }
 
-/** The events a tab applies for a leader's state: the snapshot if it has none yet, then the link's status. */
+/** The events a tab applies for a leader's state: the snapshot if it has none yet, the link's status, the presence. */
 export function eventsOfSharedState(shared: SharedState, synced: boolean): LiveEvent[] {
-  const { snapshot, nats, jetstream } = shared;
+  const { snapshot, nats, jetstream, presence } = shared;
   const events: LiveEvent[] = [];
   if (snapshot && !synced) events.push({ event: 'snapshot', id: snapshot.revision, data: snapshot });
   if (nats && jetstream)
     events.push({ event: 'status', data: { nats, jetstream, ready: snapshot !== undefined, revision: snapshot?.revision ?? 0 } });
+  if (presence) events.push({ event: 'presence', data: presence });
   return events;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Entry } from '@/lib/pipes/entry';
-import type { LiveEvent } from './protocol';
+import type { LiveEvent, PresenceEntry } from './protocol';
 import { initialLiveState, liveReducer, RECENT_LIMIT, type LiveState } from './reducer';
 import { pipeEntry } from '@/test/support/entries';
 
@@ -128,5 +128,58 @@ describe('liveReducer', () => {
   it('tracks whether JetStream answers on a connected link', () => {
     const s = apply(initialLiveState, { event: 'status', data: { nats: 'connected', jetstream: 'unavailable', ready: true, revision: 0 } });
     expect([s.nats, s.jetstream]).toEqual(['connected', 'unavailable']);
+  });
+
+  describe('presence', () => {
+    const here = (key: string, user: string, editing = false): PresenceEntry => ({
+      key,
+      user,
+      role: 'admin',
+      editing,
+      since: '2026-12-01T10:00:00.000Z',
+    });
+    const presence = (interval_ms: number, ...entries: PresenceEntry[]): LiveEvent => ({
+      event: 'presence',
+      data: { presence: entries, interval_ms },
+    });
+
+    it('starts with nobody and no announced interval', () => {
+      expect(initialLiveState.presence.size).toBe(0);
+      expect(initialLiveState.intervalMs).toBeUndefined();
+    });
+
+    it('keeps who has each pipe open by key, and the announced interval, before any snapshot', () => {
+      const s = apply(initialLiveState, presence(500, here('a', 'ana', true), here('a', 'bob'), here('b', 'bob')));
+      expect(s.synced).toBe(false);
+      expect(s.intervalMs).toBe(500);
+      expect([...s.presence.keys()]).toEqual(['a', 'b']);
+      expect(s.presence.get('a')!.map((p) => [p.user, p.editing])).toEqual([
+        ['ana', true],
+        ['bob', false],
+      ]);
+    });
+
+    it('replaces the presence with each event: a key nobody has open any more is gone', () => {
+      const s = apply(initialLiveState, presence(500, here('a', 'ana'), here('b', 'bob')), presence(300, here('b', 'bob', true)));
+      expect([...s.presence.keys()]).toEqual(['b']);
+      expect(s.presence.get('b')![0]!.editing).toBe(true);
+      expect(s.intervalMs).toBe(300);
+    });
+
+    it("keeps a key's list, and the state itself, when an event changes nothing there", () => {
+      const first = apply(initialLiveState, presence(500, here('a', 'ana'), here('b', 'bob')));
+      const second = apply(first, presence(500, here('a', 'ana'), here('b', 'bob', true)));
+      expect(second.presence.get('a')).toBe(first.presence.get('a'));
+      expect(second.presence.get('b')).not.toBe(first.presence.get('b'));
+      expect(apply(second, presence(500, here('a', 'ana'), here('b', 'bob', true)))).toBe(second);
+    });
+
+    it('leaves the pipes, the revision and the recent changes alone', () => {
+      const start = apply(initialLiveState, snapshot(5, entry('a', 5)));
+      const s = apply(start, presence(500, here('a', 'ana')));
+      expect(s.pipes).toBe(start.pipes);
+      expect(s.revision).toBe(5);
+      expect(s.recent).toBe(start.recent);
+    });
   });
 });

@@ -1,7 +1,7 @@
-// The browser's live state, framework-free: one reducer applies snapshot/put/delete/status
+// The browser's live state, framework-free: one reducer applies snapshot/put/delete/status/presence
 // events and ignores any change whose id it has already applied.
 import type { Change, Entry } from '@/lib/pipes/entry';
-import type { JetStreamState, LinkState, LiveEvent } from './protocol';
+import type { JetStreamState, LinkState, LiveEvent, PresenceEntry } from './protocol';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -21,6 +21,13 @@ export type LiveState = {
   lastChangeAt: number | undefined;
   /** Most recent changes first, bounded. */
   recent: readonly ReceivedChange[];
+  /**
+   * Who has which pipe open, by key, as the last presence event said (in its order). A key's
+   * list keeps its identity while it does not change, so a row re-renders only for its own.
+   */
+  presence: ReadonlyMap<string, readonly PresenceEntry[]>;
+  /** The heartbeat interval the server announced with it; undefined until the first one. */
+  intervalMs: number | undefined;
 };
 
 /**
@@ -40,6 +47,8 @@ export const initialLiveState: LiveState = {
   jetstream: undefined,
   lastChangeAt: undefined,
   recent: [],
+  presence: new Map(),
+  intervalMs: undefined,
 };
 
 export function liveReducer(state: LiveState, action: LiveAction): LiveState {
@@ -58,6 +67,13 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
           next = { ...next, nats: event.data.nats, jetstream: event.data.jetstream };
         }
         break;
+      case 'presence': {
+        const presence = presenceByKey(next.presence, event.data.presence);
+        if (presence !== next.presence || next.intervalMs !== event.data.interval_ms) {
+          next = { ...next, presence, intervalMs: event.data.interval_ms };
+        }
+        break;
+      }
       case 'snapshot':
         own = new Map(event.data.pipes.map((e) => [e.key, e]));
         next = { ...next, synced: true, connection: 'live', revision: event.data.revision, pipes: own };
@@ -82,4 +98,36 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
   }
   if (received.length === 0) return next;
   return { ...next, recent: [...received.slice(-RECENT_LIMIT).reverse(), ...next.recent].slice(0, RECENT_LIMIT) };
+}
+
+/** The entries grouped by key, reusing `previous`'s lists (and `previous` itself) where nothing changed. */
+function presenceByKey(
+  previous: ReadonlyMap<string, readonly PresenceEntry[]>,
+  entries: readonly PresenceEntry[],
+): ReadonlyMap<string, readonly PresenceEntry[]> {
+  const grouped = new Map<string, PresenceEntry[]>();
+  for (const entry of entries) {
+    const list = grouped.get(entry.key);
+    if (list) list.push(entry);
+    else grouped.set(entry.key, [entry]);
+  }
+  let same = grouped.size === previous.size;
+  const next = new Map<string, readonly PresenceEntry[]>();
+  for (const [key, list] of grouped) {
+    const before = previous.get(key);
+    const kept = before && samePresence(before, list) ? before : list;
+    if (kept !== before) same = false;
+    next.set(key, kept);
+  }
+  return same ? previous : next;
+}
+
+function samePresence(a: readonly PresenceEntry[], b: readonly PresenceEntry[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((x, i) => {
+      const y = b[i]!;
+      return x.user === y.user && x.role === y.role && x.editing === y.editing && x.since === y.since;
+    })
+  );
 }

@@ -96,7 +96,7 @@ const ConfigSchema = z.object({
   PIPES_RING_EVENTS: intIn(0, 1_000_000, LIVE_DEFAULTS.ringEvents),
   PIPES_RING_BYTES: intIn(0, 1024 ** 3, LIVE_DEFAULTS.ringBytes),
   PIPES_SSE_QUEUE_BYTES: intIn(16 * 1024, 256 * 1024 ** 2, LIVE_DEFAULTS.queueBytes),
-  PIPES_PRESENCE_INTERVAL_MS: intIn(100, 600_000, 10_000),
+  PIPES_PRESENCE_INTERVAL_MS: intIn(100, 600_000, LIVE_DEFAULTS.presenceIntervalMs),
   PIPES_AUDIT_STREAM: streamName,
   PIPES_AUDIT_MAX_AGE: measure(UNIT_MS, '365d', 1_000, 'a duration such as 90d, 12h, 30m or 3600s'),
   PIPES_AUDIT_MAX_BYTES: measure(UNIT_BYTES, '1GiB', 64 * 1024, 'a size of at least 64KiB such as 1GiB, 500MiB or 1048576'),

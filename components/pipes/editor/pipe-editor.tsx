@@ -9,6 +9,7 @@ import { validateForSave } from '@/lib/pipes/validate-for-save';
 import { ConflictBanner } from './conflict-banner';
 import { DeletedBanner } from './deleted-banner';
 import { EditorActions } from './editor-actions';
+import { EditorPresence } from './editor-presence';
 import { EditorFields } from './editor-fields';
 import { revertBlockedWhy } from './history/history-model';
 import { HistoryPanel } from './history/history-panel';
@@ -84,6 +85,7 @@ export function PipeEditor({ pipeKey }: { pipeKey: string | null }) {
           )}
         </div>
       </div>
+      {pipeKey !== null && <EditorPresence pipeKey={pipeKey} dirty={dirty} />}
 
       {state.notice && (
         <p role="status" className="rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900 dark:bg-sky-950/50 dark:text-sky-200">

@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState } from 'react';
 import { useLive } from '@/components/live/live-provider';
+import { useReportPresence } from '@/components/live/presence-provider';
 import { useToast } from '@/components/ui/toast';
 import { editorReducer, initialEditorState, isDirty, type EditorAction, type EditorState } from '@/lib/pipes/editor-session';
 import type { ArchivedChange, Entry } from '@/lib/pipes/entry';
@@ -53,6 +54,8 @@ export function usePipeEditor(key: string | null): PipeEditorModel {
   }, [entry, key, synced]);
 
   const dirty = state.phase === 'ready' && isDirty(state);
+  // Every other user's list and editor show this tab here, editing while it holds unsaved edits.
+  useReportPresence(state.phase === 'missing' ? null : key, dirty);
   useEffect(() => {
     if (state.phase !== 'ready') return;
     if (dirty) writeDraft(key, state.base, state.form);

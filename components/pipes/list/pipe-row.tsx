@@ -4,6 +4,7 @@ import { Badge } from '@/components/ui/badge';
 import { EXTERNAL, type Entry } from '@/lib/pipes/entry';
 import { firstLine, localDateTime } from './format';
 import type { MarkKind } from './row-marks';
+import { RowPresence } from './row-presence';
 
 // A marked row lights up at once and fades back when its mark expires: a transition takes the
 // after-change style's duration, so only unmarked rows carry one. (Fading in as well doubled the
@@ -53,6 +54,7 @@ export const PipeRow = memo(function PipeRow({
             <PipeLink pipeKey={entry.key} className="truncate after:absolute after:inset-0" />
           )}
           {mark && <Badge tone={MARK_BADGE[mark]}>{mark}</Badge>}
+          <RowPresence pipeKey={entry.key} />
         </div>
         {/* Narrow screens have no description column: a second line instead. */}
         {entry.invalid ? (

@@ -1,11 +1,11 @@
 import 'server-only';
+import type { PresenceEntry } from '@/lib/live/protocol';
 import type { Role } from '@/lib/server/auth';
 
 /** One browser tab (or one credential without a tab id) on one console instance. */
 export type TabReport = { instance: string; tab: string; user: string; role: Role; key: string | null; editing: boolean };
 
-/** Who has a pipe open, across tabs: one per user and pipe. */
-export type PresenceEntry = { key: string; user: string; role: Role; editing: boolean; since: string };
+export type { PresenceEntry };
 
 type Tab = { instance: string; tab: string; user: string; role: Role; key: string; editing: boolean; since: number; seenAt: number };
 

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { PresenceData } from '@/lib/live/protocol';
 import { encodeEvent } from '@/lib/live/sse';
 import type { Principal } from '@/lib/server/auth';
 import { TooManyRequestsError, UnavailableError } from '@/lib/server/errors';
@@ -93,7 +94,7 @@ export class Presence {
   /** The current `presence` SSE frame, encoded once per change. */
   frame(): Buffer {
     this.cachedFrame ??= Buffer.from(
-      encodeEvent('presence', JSON.stringify({ presence: this.board.entries(), interval_ms: this.intervalMs })),
+      encodeEvent('presence', JSON.stringify({ presence: this.board.entries(), interval_ms: this.intervalMs } satisfies PresenceData)),
     );
     return this.cachedFrame;
   }
