@@ -176,4 +176,20 @@ describe('openSubscription', () => {
     subscription.close();
     expect(listeners.size).toBe(0);
   });
+
+  it('sends the current presence once the client drains after a presence frame found no room', () => {
+    const { hub } = fakeHub();
+    const { sink, written } = fakeSink(4);
+    let current = frame('presence#1');
+    const listeners = new Set<(f: Buffer) => void>();
+    const presence = { frame: () => current, subscribe: (l: (f: Buffer) => void) => (listeners.add(l), () => listeners.delete(l)) };
+    const subscription = openSubscription(hub, sink, { ...OPTIONS, presence }); // retry, status, presence, snapshot: full
+    current = frame('presence#2');
+    listeners.forEach((l) => l(current));
+    expect(written).not.toContain('presence#2');
+    sink.drain();
+    subscription.drained();
+    expect(written.slice(-2)).toEqual(['status', 'presence#2']);
+    subscription.close();
+  });
 });

@@ -43,7 +43,13 @@ const PING = Buffer.from(encodeComment('ping'));
 export function openSubscription(hub: SubscriptionHub, sink: EventSink, options: SubscriptionOptions): Subscription {
   let sent = 0; // highest revision this client has been brought to
   let behind = false;
+  // A status or presence frame was dropped for want of room: drained() sends the current ones.
+  let stale = false;
   let closed = false;
+  const writeOrMark = (frame: Buffer) => {
+    if (sink.hasRoom()) sink.write(frame);
+    else stale = true;
+  };
 
   const sendSnapshot = () => {
     sink.write(hub.snapshotFrame());
@@ -63,7 +69,7 @@ export function openSubscription(hub: SubscriptionHub, sink: EventSink, options:
 
   const onEvent = (event: HubEvent) => {
     if (event.type === 'status') {
-      if (sink.hasRoom()) sink.write(event.frame);
+      writeOrMark(event.frame);
       return;
     }
     if (behind) return;
@@ -78,21 +84,22 @@ export function openSubscription(hub: SubscriptionHub, sink: EventSink, options:
     }
   };
   const unsubscribe = hub.subscribe(onEvent);
-  // Like a status, a presence frame is dropped when the queue is full: the next one replaces it.
-  const stopPresence = options.presence?.subscribe((frame) => {
-    if (sink.hasRoom()) sink.write(frame);
-  });
+  const stopPresence = options.presence?.subscribe(writeOrMark);
   const ping = setInterval(() => {
     if (sink.hasRoom()) sink.write(PING);
   }, options.pingMs);
 
   return {
     drained() {
-      if (!behind || closed || !sink.hasRoom()) return;
-      behind = false;
-      sink.write(hub.statusFrame()); // a status change may have been dropped meanwhile too
+      if (closed || !sink.hasRoom() || !(behind || stale)) return;
+      // What was dropped meanwhile: the link's status and who is where, as they are now.
+      sink.write(hub.statusFrame());
       if (options.presence) sink.write(options.presence.frame());
-      sendSnapshot();
+      stale = false;
+      if (behind) {
+        behind = false;
+        sendSnapshot();
+      }
     },
     close() {
       if (closed) return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PresenceBoard, type TabReport } from './presence-board';
 
-const limits = { ttlMs: 3_000, maxTabsPerUser: 3, maxTabs: 5 };
+const limits = { maxTabsPerUser: 3, maxTabs: 5, idleMs: 1_000 };
 const report = (over: Partial<TabReport> = {}): TabReport => ({
   instance: 'a',
   tab: 't1',
@@ -9,6 +9,7 @@ const report = (over: Partial<TabReport> = {}): TabReport => ({
   role: 'admin',
   key: 'daily',
   editing: false,
+  ttlMs: 3_000,
   ...over,
 });
 
@@ -16,7 +17,7 @@ describe('PresenceBoard', () => {
   it('shows a user with a pipe open in three tabs once, editing when any tab is, since the earliest', () => {
     const board = new PresenceBoard(limits);
     board.report(report({ tab: 't1' }), 1_000);
-    board.report(report({ tab: 't2', instance: 'b', editing: true }), 2_000);
+    board.report(report({ tab: 't2', editing: true }), 2_000);
     board.report(report({ tab: 't3' }), 3_000);
     expect(board.entries()).toEqual([{ key: 'daily', user: 'ana', role: 'admin', editing: true, since: new Date(1_000).toISOString() }]);
   });
@@ -54,15 +55,38 @@ describe('PresenceBoard', () => {
     expect(board.entries().map((e) => e.user)).toEqual(['bob']);
   });
 
-  it("makes room past a user's tab cap by dropping that user's least recently seen tab", () => {
+  it("makes room past a user's tab cap with a tab of that user that has gone quiet for an interval", () => {
     const board = new PresenceBoard(limits);
     board.report(report({ tab: '1', key: 'k1' }), 0);
-    board.report(report({ tab: '2', key: 'k2' }), 10);
-    board.report(report({ tab: '3', key: 'k3' }), 20);
-    board.report(report({ tab: '1', key: 'k1' }), 30); // seen again: now tab 2 is the oldest
-    board.report(report({ tab: '4', key: 'k4' }), 40);
-    expect(board.size).toBe(3);
+    board.report(report({ tab: '2', key: 'k2' }), 0);
+    board.report(report({ tab: '3', key: 'k3' }), 0);
+    board.report(report({ tab: '1', key: 'k1' }), 1_500); // 2 and 3 have been quiet since 0
+    board.report(report({ tab: '3', key: 'k3' }), 1_500);
+    expect(board.report(report({ tab: '4', key: 'k4' }), 1_600)).toBe('changed');
     expect(board.entries().map((e) => e.key)).toEqual(['k1', 'k3', 'k4']);
+  });
+
+  it("refuses a new tab past a user's cap when all of that user's tabs are live, and leaves them be", () => {
+    const board = new PresenceBoard(limits);
+    for (const tab of ['1', '2', '3']) board.report(report({ tab, key: `k${tab}` }), 0);
+    expect(board.report(report({ tab: '4', key: 'k4' }), 500)).toBe('full');
+    expect(board.entries().map((e) => e.key)).toEqual(['k1', 'k2', 'k3']);
+  });
+
+  it("keeps one user's tab apart from another user's tab of the same id: a goodbye drops only the poster's", () => {
+    const board = new PresenceBoard(limits);
+    board.report(report({ tab: 'same', user: 'ana' }), 0);
+    board.report(report({ tab: 'same', user: 'bob' }), 0);
+    board.report(report({ tab: 'same', user: 'bob', key: null }), 1);
+    expect(board.entries().map((e) => e.user)).toEqual(['ana']);
+  });
+
+  it('is one tab when it posts to two instances, and expires by the TTL of the instance it last posted to', () => {
+    const board = new PresenceBoard(limits);
+    board.report(report({ instance: 'a', key: 'k1', ttlMs: 60_000 }), 0);
+    board.report(report({ instance: 'b', key: 'k2', ttlMs: 3_000 }), 0);
+    expect(board.entries().map((e) => e.key)).toEqual(['k2']);
+    expect(board.expire(3_001)).toBe(true);
   });
 
   it('refuses a new tab past the total cap, and takes it once another leaves', () => {
@@ -77,7 +101,7 @@ describe('PresenceBoard', () => {
   it("drops every tab of an instance that says goodbye, and only that instance's", () => {
     const board = new PresenceBoard(limits);
     board.report(report({ instance: 'a', tab: '1' }), 0);
-    board.report(report({ instance: 'b', tab: '1', user: 'bob' }), 0);
+    board.report(report({ instance: 'b', tab: '2', user: 'bob' }), 0);
     expect(board.dropInstance('a')).toBe(true);
     expect(board.entries().map((e) => e.user)).toEqual(['bob']);
   });

@@ -2,31 +2,47 @@ import 'server-only';
 import type { PresenceEntry } from '@/lib/live/protocol';
 import type { Role } from '@/lib/server/auth';
 
-/** One browser tab (or one credential without a tab id) on one console instance. */
-export type TabReport = { instance: string; tab: string; user: string; role: Role; key: string | null; editing: boolean };
-
 export type { PresenceEntry };
 
-type Tab = { instance: string; tab: string; user: string; role: Role; key: string; editing: boolean; since: number; seenAt: number };
+/**
+ * One browser tab (or one credential without a tab id), as the instance it last posted to
+ * reports it; `ttlMs` is how long that instance keeps a silent tab (three of its intervals).
+ */
+export type TabReport = { instance: string; tab: string; user: string; role: Role; key: string | null; editing: boolean; ttlMs: number };
+
+type Tab = {
+  instance: string;
+  tab: string;
+  user: string;
+  role: Role;
+  key: string;
+  editing: boolean;
+  ttlMs: number;
+  since: number;
+  seenAt: number;
+};
 
 export type BoardLimits = {
-  /** A tab silent this long is gone (three heartbeat intervals). */
-  ttlMs: number;
-  /** Tabs kept per user: past it, that user's least recently seen tab makes room. */
+  /** Tabs kept per user: past it, a tab of that user silent for `idleMs` makes room, or the new one is refused. */
   maxTabsPerUser: number;
   /** Tabs kept in all: past it, a new tab is refused ('full') until others leave or expire. */
   maxTabs: number;
+  /** A tab this long without a post may make room for a new one of its user (one heartbeat interval). */
+  idleMs: number;
 };
 
 export const DEFAULT_LIMITS = { maxTabsPerUser: 20, maxTabs: 5_000 } as const;
 
 /**
- * Presence in memory, free of I/O: every tab's last report from every instance, expired when
- * silent, capped per user and in all. `entries()` folds tabs into one entry per user and pipe
- * (editing when any tab is; since the earliest), computed once per change.
+ * Presence in memory, free of I/O: every tab's last report from any instance, expired when
+ * silent, capped per user and in all. A tab is its user's: reports are keyed by user and tab id,
+ * so one user's tab id never touches another's, and a tab that posts to several instances behind
+ * a balancer is one tab. `entries()` folds tabs into one entry per user and pipe (editing when any
+ * tab is; since the earliest), computed once per change.
  */
 export class PresenceBoard {
   private readonly tabs = new Map<string, Tab>();
+  private readonly tabsByUser = new Map<string, Set<string>>();
   private folded: PresenceEntry[] | undefined;
 
   constructor(private readonly limits: BoardLimits) {}
@@ -37,19 +53,29 @@ export class PresenceBoard {
 
   /** Applies a report; `changed` when what `entries()` shows may differ. */
   report(r: TabReport, now: number): 'changed' | 'same' | 'full' {
-    const id = `${r.instance}\u0000${r.tab}`;
+    const id = `${r.user}\u0000${r.tab}`;
     const known = this.tabs.get(id);
     if (r.key === null) return known ? this.drop(id) : 'same';
     if (known) {
-      const moved = known.key !== r.key || known.editing !== r.editing || known.user !== r.user || known.role !== r.role;
+      const moved = known.key !== r.key || known.editing !== r.editing || known.role !== r.role;
       const since = known.key === r.key ? known.since : now;
-      this.tabs.set(id, { ...known, user: r.user, role: r.role, key: r.key, editing: r.editing, since, seenAt: now });
+      this.tabs.set(id, {
+        ...known,
+        instance: r.instance,
+        role: r.role,
+        key: r.key,
+        editing: r.editing,
+        ttlMs: r.ttlMs,
+        since,
+        seenAt: now,
+      });
       return moved ? this.touched() : 'same';
     }
-    const own = [...this.tabs.entries()].filter(([, t]) => t.user === r.user);
-    if (own.length >= this.limits.maxTabsPerUser) {
-      const [oldest] = own.sort(([, a], [, b]) => a.seenAt - b.seenAt)[0]!;
-      this.tabs.delete(oldest);
+    const own = this.tabsByUser.get(r.user);
+    if (own && own.size >= this.limits.maxTabsPerUser) {
+      const idle = [...own].map((tid) => this.tabs.get(tid)!).find((t) => now - t.seenAt > this.limits.idleMs);
+      if (!idle) return 'full';
+      this.drop(`${idle.user}\u0000${idle.tab}`);
     } else if (this.tabs.size >= this.limits.maxTabs) {
       return 'full';
     }
@@ -60,31 +86,22 @@ export class PresenceBoard {
       role: r.role,
       key: r.key,
       editing: r.editing,
+      ttlMs: r.ttlMs,
       since: now,
       seenAt: now,
     });
+    this.tabsByUser.set(r.user, (this.tabsByUser.get(r.user) ?? new Set()).add(id));
     return this.touched();
   }
 
-  /** Drops every tab of `instance` (it said goodbye as it stopped). */
+  /** Drops every tab whose last report came from `instance` (it said goodbye as it stopped). */
   dropInstance(instance: string): boolean {
-    let dropped = false;
-    for (const [id, t] of this.tabs) if (t.instance === instance && this.tabs.delete(id)) dropped = true;
-    if (dropped) this.folded = undefined;
-    return dropped;
+    return this.dropWhere((t) => t.instance === instance);
   }
 
-  /** Drops the tabs silent for longer than the TTL; true when any went. */
+  /** Drops the tabs silent for longer than their TTL; true when any went. */
   expire(now: number): boolean {
-    let dropped = false;
-    for (const [id, t] of this.tabs) if (now - t.seenAt > this.limits.ttlMs && this.tabs.delete(id)) dropped = true;
-    if (dropped) this.folded = undefined;
-    return dropped;
-  }
-
-  /** The tabs of `instance`, as reports (to announce them again). */
-  tabsOf(instance: string): TabReport[] {
-    return [...this.tabs.values()].filter((t) => t.instance === instance).map(({ since: _s, seenAt: _a, ...report }) => report);
+    return this.dropWhere((t) => now - t.seenAt > t.ttlMs);
   }
 
   entries(): PresenceEntry[] {
@@ -92,8 +109,24 @@ export class PresenceBoard {
     return this.folded;
   }
 
+  private dropWhere(doomed: (t: Tab) => boolean): boolean {
+    let dropped = false;
+    for (const [id, t] of this.tabs) {
+      if (!doomed(t)) continue;
+      this.drop(id);
+      dropped = true;
+    }
+    return dropped;
+  }
+
   private drop(id: string): 'changed' {
+    const tab = this.tabs.get(id);
     this.tabs.delete(id);
+    if (tab) {
+      const own = this.tabsByUser.get(tab.user);
+      own?.delete(id);
+      if (own?.size === 0) this.tabsByUser.delete(tab.user);
+    }
     return this.touched();
   }
 

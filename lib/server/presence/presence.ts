@@ -16,8 +16,10 @@ export type PresencePost = { tab?: string; key: string | null; editing: boolean 
 
 export type PresenceListener = (frame: Buffer) => void;
 
-/** Posts one tab may make a second: more are refused (429) and change nothing. */
-const POSTS_PER_SECOND = 5;
+/** Posts one tab may make a second (a goodbye always passes): more are refused (429) and change nothing. */
+export const POSTS_PER_SECOND = 5;
+/** Posts one user may make a second over all their tabs, so fresh tab ids do not get round the limit. */
+const USER_POSTS_PER_SECOND = 100;
 /** The SSE `presence` event goes out at most this often, however many tabs move. */
 const EMIT_EVERY_MS = 250;
 
@@ -30,7 +32,8 @@ const EMIT_EVERY_MS = 250;
  */
 export class Presence {
   private readonly board: PresenceBoard;
-  private readonly limiter = new WindowLimiter(POSTS_PER_SECOND, 1_000);
+  private readonly tabLimiter = new WindowLimiter(POSTS_PER_SECOND, 1_000);
+  private readonly userLimiter = new WindowLimiter(USER_POSTS_PER_SECOND, 1_000);
   private readonly listeners = new Set<PresenceListener>();
   private channel: PresenceChannel<PresenceMessage> | undefined;
   private stopChannel: (() => void) | undefined;
@@ -44,16 +47,17 @@ export class Presence {
     private readonly bucket: string,
     private readonly instance = INSTANCE,
   ) {
-    this.board = new PresenceBoard({ ttlMs: 3 * intervalMs, ...DEFAULT_LIMITS });
+    this.board = new PresenceBoard({ ...DEFAULT_LIMITS, idleMs: intervalMs });
   }
 
   /** Joins the other instances once the NATS link is open. */
   async start(opened: Promise<{ link: NatsLink }>): Promise<void> {
+    // Tabs post before NATS is there too: they must expire all the same.
+    this.expiry = setInterval(() => this.board.expire(Date.now()) && this.changed(), Math.max(50, this.intervalMs / 2));
+    this.expiry.unref();
     const { link } = await opened;
     this.channel = new PresenceChannel<PresenceMessage>(link.connection, this.bucket);
     this.stopChannel = this.channel.subscribe((message) => this.onMessage(message));
-    this.expiry = setInterval(() => this.board.expire(Date.now()) && this.changed(), Math.max(50, this.intervalMs / 2));
-    this.expiry.unref();
   }
 
   /** Says goodbye for this instance's tabs, so the others drop them at once. */
@@ -64,14 +68,13 @@ export class Presence {
     clearTimeout(this.emitTimer);
   }
 
-  /** A tab's post; TooManyRequestsError past five a second (its presence stays as it was). */
+  /**
+   * A tab's post; TooManyRequestsError past five a second from one tab or a hundred from one
+   * user (the tab's presence stays as it was). A goodbye always passes.
+   */
   post(principal: Principal, post: PresencePost): void {
     const tab = post.tab ?? `credential:${principal.via}:${principal.name}`;
-    const limitKey = `${principal.name}\u0000${tab}`;
-    const wait = this.limiter.retryAfter(limitKey);
-    if (wait > 0)
-      throw new TooManyRequestsError(`more than ${POSTS_PER_SECOND} presence posts a second from one tab; its presence is kept`, wait);
-    this.limiter.count(limitKey);
+    if (post.key !== null) this.throttle(principal.name, tab);
     const report: TabReport = {
       instance: this.instance,
       tab,
@@ -79,12 +82,23 @@ export class Presence {
       role: principal.role,
       key: post.key,
       editing: post.editing,
+      ttlMs: 3 * this.intervalMs,
     };
     const outcome = this.board.report(report, Date.now());
-    if (outcome === 'full') throw new UnavailableError(`presence is full (${this.board.size} tabs); this tab is not shown`);
-    if (post.key === null) this.limiter.forget(limitKey);
+    if (outcome === 'full')
+      throw new UnavailableError(
+        `presence is full (${this.board.size} tabs, at most ${DEFAULT_LIMITS.maxTabsPerUser} a user); this tab is not shown`,
+      );
     this.channel?.publish({ type: 'tab', report });
     if (outcome === 'changed') this.changed();
+  }
+
+  private throttle(user: string, tab: string): void {
+    const tabKey = `${user}\u0000${tab}`;
+    const wait = Math.max(this.tabLimiter.retryAfter(tabKey), this.userLimiter.retryAfter(user));
+    if (wait > 0) throw new TooManyRequestsError('too many presence posts a second from this tab or user; its presence is kept', wait);
+    this.tabLimiter.count(tabKey);
+    this.userLimiter.count(user);
   }
 
   entries(): PresenceEntry[] {
