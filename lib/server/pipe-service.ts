@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Entry } from '@/lib/pipes/entry';
-import { keyProblem } from '@/lib/pipes/names';
+import { CREATABLE_NAME_RULE, isCreatableName, keyProblem } from '@/lib/pipes/names';
 import { serializePipe, validatePipeInput } from '@/lib/pipes/schema';
 import { pipeWarnings } from '@/lib/pipes/warnings';
 import {
@@ -95,7 +95,8 @@ export async function putPipe(key: string, body: unknown, precondition: Precondi
   if (!parsed.ok) throw new BadRequestError('invalid pipe', parsed.issues);
   const text = serializePipe(parsed.value);
   const hub = getHub();
-  const bucket = await getSupervisor().writableBucket();
+  const bucket = await getSupervisor().writableBucket(); // the cache is loaded: it knows which keys exist
+  assertCreatable(key, precondition);
   let revision: number;
   try {
     revision = (await announced(key, author, () =>
@@ -122,6 +123,20 @@ export async function putPipe(key: string, body: unknown, precondition: Precondi
     ...(author.note === undefined ? {} : { note: author.note }),
     ...(warnings.length ? { warnings } : {}),
   };
+}
+
+/**
+ * A write that brings a new name into the bucket follows the creation rule (WaveHouse serves a
+ * pipe at /v1/pipes/{name}: a "/" or "." there is a trap). A key the bucket already knows —
+ * written, or deleted, by another writer — stays writable, Restore and Recreate included.
+ */
+function assertCreatable(key: string, precondition: Precondition): void {
+  if (isCreatableName(key) || precondition.kind === 'revision') return;
+  const hub = getHub();
+  if (hub.get(key) || hub.deleted().some((d) => d.key === key)) return;
+  throw new BadRequestError(`cannot create "${key}": names of new pipes are ${CREATABLE_NAME_RULE}`, [
+    { path: 'key', message: `a new pipe's name: ${CREATABLE_NAME_RULE}` },
+  ]);
 }
 
 export async function deletePipe(key: string, precondition: Precondition | undefined, author: Author): Promise<void> {

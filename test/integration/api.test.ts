@@ -307,8 +307,10 @@ describe('writes are compare-and-set', () => {
     expect(stored?.string()).toBe('{"name":"cas_any","sql":"SELECT 2"}');
   });
 
-  test('a key holding "/" sent as %2F is written, served, listed in history and deleted under its real name', async () => {
-    const res = await putJson('/api/pipes/team%2Fdaily', { sql: 'SELECT 1' }, { 'if-none-match': '*' });
+  test('a key holding "/" that another writer created, sent as %2F, is updated, served, listed in history and deleted under its real name', async () => {
+    const first = await raw.kv.put('team/daily', '{"name":"team/daily","sql":"SELECT 0"}');
+    await waitFor(async () => (await api('/api/pipes/team%2Fdaily')).status === 200, { what: 'the cache to have team/daily' });
+    const res = await putJson('/api/pipes/team%2Fdaily', { sql: 'SELECT 1' }, { 'if-match': `"${first}"` });
     expect(res.status).toBe(200);
     const entry = (await res.json()) as Entry;
     expect(entry.key).toBe('team/daily');
@@ -316,9 +318,49 @@ describe('writes are compare-and-set', () => {
     expect(await getEntry('team/daily')).toMatchObject({ key: 'team/daily', revision: entry.revision });
     const history = await api('/api/pipes/team%2Fdaily/history');
     expect(history.status).toBe(200);
-    expect(((await history.json()) as { history: Entry[] }).history.map((h) => h.revision)).toEqual([entry.revision]);
+    expect(((await history.json()) as { history: Entry[] }).history.map((h) => h.revision)).toEqual([entry.revision, first]);
     expect((await api('/api/pipes/team%2Fdaily', { method: 'DELETE', headers: { 'if-match': '*' } })).status).toBe(204);
     expect((await raw.kv.get('team/daily'))?.operation).toBe('DEL');
+  });
+});
+
+describe('names of new pipes', () => {
+  test.each([
+    ['team.report', { 'if-none-match': '*' }],
+    ['team/weekly', { 'if-none-match': '*' }],
+    ['a=b', { 'if-match': '*' }],
+  ])('creating %s through the API is a 400 naming the rule, and writes nothing', async (key, headers) => {
+    await expectNothingWritten(async () => {
+      const res = await putJson(pipePath(key), { sql: 'SELECT 1' }, headers);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as ErrorBody).error).toBe(
+        `cannot create "${key}": names of new pipes are letters, digits, "_" and "-", 1 to 128 characters`,
+      );
+    });
+  });
+
+  test('a dotted key another writer created stays writable: updated, deleted, and created again', async () => {
+    const first = await raw.kv.put('ext.dotted', '{"name":"ext.dotted","sql":"SELECT 0"}');
+    await waitFor(async () => (await api(pipePath('ext.dotted'))).status === 200, { what: 'the cache to have ext.dotted' });
+    const updated = await putJson(pipePath('ext.dotted'), { sql: 'SELECT 1' }, { 'if-match': `"${first}"` });
+    expect(updated.status).toBe(200);
+    expect((await api(pipePath('ext.dotted'), { method: 'DELETE', headers: { 'if-match': '*' } })).status).toBe(204);
+    const again = await putJson(pipePath('ext.dotted'), { sql: 'SELECT 2' }, { 'if-none-match': '*' });
+    expect(again.status).toBe(200);
+    expect((await raw.kv.get('ext.dotted'))?.json()).toEqual({ name: 'ext.dotted', sql: 'SELECT 2' });
+  });
+});
+
+describe('write answers', () => {
+  test('a PUT answers with the warnings of what it wrote', async () => {
+    const res = await putJson(
+      pipePath('warned'),
+      { sql: 'SELECT {{since}}', parameters: [{ name: 'unused', type: 'string' }] },
+      { 'if-none-match': '*' },
+    );
+    expect(res.status).toBe(200);
+    const { warnings } = (await res.json()) as Entry;
+    expect(warnings).toEqual([expect.stringContaining('since'), expect.stringContaining('unused')]);
   });
 });
 
