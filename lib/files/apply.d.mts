@@ -1,0 +1,24 @@
+import type { Action } from './plan.d.mts';
+
+/** What one write came to: done (with the revision it made; none for a delete), or refused by its precondition. */
+export type WriteOutcome = { kind: 'written'; revision?: number } | { kind: 'conflict'; message: string; current: number | null };
+
+export type ApplyResult = {
+  done: { name: string; op: Action['op']; revision?: number }[];
+  /** Where it stopped, or null when every action was written. */
+  stopped: null | { action: Action; conflict: Extract<WriteOutcome, { kind: 'conflict' }> } | { action: Action; error: unknown };
+};
+
+export function applyActions(
+  actions: Action[],
+  io: { write: (action: Action) => Promise<WriteOutcome>; onProgress?: (done: number, total: number) => void },
+): Promise<ApplyResult>;
+
+export function progressReporter(options: {
+  total: number;
+  label: string;
+  write: (line: string) => void;
+  now?: () => number;
+  every?: number;
+  intervalMs?: number;
+}): (done: number) => void;

@@ -1,0 +1,11 @@
+export declare const PIPE_FIELDS: readonly string[];
+export declare const PARAM_FIELDS: readonly string[];
+export declare const PARAM_TYPES: readonly string[];
+export declare const CREATABLE_NAME: RegExp;
+export declare const CREATABLE_NAME_RULE: string;
+export declare const PARAM_NAME: RegExp;
+export declare const LEGAL_KEY: RegExp;
+export declare const MAX_KEY_LENGTH: number;
+export declare const MAX_PIPE_DEPTH: number;
+export function isCreatableName(name: string): boolean;
+export function isLegalKey(key: string): boolean;
