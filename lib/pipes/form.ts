@@ -3,6 +3,7 @@
 // (e.g. resolved_tables, unknown ParamDef fields) ride along in `extra`: a save must never
 // drop a field another tool wrote.
 import { KNOWN_PARAM_FIELDS, KNOWN_PIPE_FIELDS, jsonEqual, unknownFields } from './fields';
+import { MESSAGES } from './messages';
 import { validatePipeInput, type FieldIssue, type ParamDef, type ParamType, type Pipe } from './schema';
 
 export type ParamRow = {
@@ -29,7 +30,7 @@ export type PipeForm = {
 
 export type ParamPatch = Partial<Omit<ParamRow, 'id'>>;
 
-export const DEFAULT_NOT_JSON = 'default must be JSON, e.g. 10, "text", true, [1,2]';
+export const DEFAULT_NOT_JSON = MESSAGES.defaultNotJson;
 
 // A counter rather than crypto.randomUUID: that one is missing outside secure contexts
 // (plain http on a LAN address), and ids only need to be unique within one page.

@@ -1,11 +1,12 @@
-// The editor's inline lint: the problems pipeWarnings and the schema know, found on
+// The editor's inline lint: the problems the warnings (pipeFindings) and the schema know, found on
 // the form as it is typed, each pointing at the field — and for placeholders at the characters
 // in the SQL — it is about. Errors stop a save; warnings are what WaveHouse accepts but is
 // most likely a mistake.
-import { DEFAULT_NOT_JSON, parseDefaultText, type PipeForm } from './form';
+import { parseDefaultText, type PipeForm } from './form';
 import { MESSAGES } from './messages';
 import type { ParamDef } from './schema';
-import { bindSql, extractPlaceholders } from './template';
+import { bindSql } from './template';
+import { pipeFindings, type PipeDraft, type WarningOptions } from './warnings';
 
 export type LintIssue = {
   severity: 'error' | 'warning';
@@ -18,51 +19,56 @@ export type LintIssue = {
   to?: number;
 };
 
+/** The admin role's name, for the warning about listing it (DEFAULT_ADMIN_ROLE when left out). */
+export type LintOptions = Pick<WarningOptions, 'adminRole'>;
+
 const PARAM_NAME = /^\w+$/;
 // The markers mergePipes writes; '=======' alone is too common in comments to flag.
 const CONFLICT_MARKER = /^(?:<{7}|>{7}) /;
 
-export function lintForm(form: PipeForm): LintIssue[] {
-  return [...sqlIssues(form), ...paramIssues(form)];
+export function lintForm(form: PipeForm, options: LintOptions = {}): LintIssue[] {
+  // The warnings are the API's own (pipeFindings), so the editor never says less or other than
+  // the entry's `warnings` will.
+  const warnings = pipeFindings(draftOf(form), options).map((f): LintIssue => ({ severity: 'warning', ...f }));
+  const on = (path: string) => warnings.filter((w) => w.path === path);
+  return [
+    ...sqlIssues(form, on('sql')),
+    ...paramIssues(form, on),
+    ...warnings.filter((w) => w.path !== 'sql' && !w.path.startsWith('parameters.')),
+  ];
 }
 
-function sqlIssues(form: PipeForm): LintIssue[] {
+/** The form as the rules read it: a default that is not JSON counts as none (it is an error of its own). */
+function draftOf(form: PipeForm): PipeDraft {
+  return {
+    name: form.name,
+    sql: form.sql,
+    parameters: form.params.map((row) => {
+      const parsed = parseDefaultText(row.defaultText);
+      return { name: row.name, required: row.required, default: parsed.ok ? parsed.value : undefined };
+    }),
+    allowed_roles: form.allowedRoles,
+  };
+}
+
+function sqlIssues(form: PipeForm, warnings: LintIssue[]): LintIssue[] {
   if (form.sql.trim() === '') return [{ severity: 'error', path: 'sql', message: MESSAGES.blankSql }];
-  const issues: LintIssue[] = [];
+  const issues: LintIssue[] = [...warnings];
   let lineStart = 0;
   for (const line of form.sql.split('\n')) {
     if (CONFLICT_MARKER.test(line)) {
-      issues.push({
-        severity: 'error',
-        path: 'sql',
-        message: 'unresolved merge conflict: keep the lines you want and delete the <<<<<<<, ======= and >>>>>>> lines',
-        from: lineStart,
-        to: lineStart + line.length,
-      });
+      issues.push({ severity: 'error', path: 'sql', message: MESSAGES.mergeConflict, from: lineStart, to: lineStart + line.length });
     }
     lineStart += line.length + 1;
-  }
-  const declared = new Set(form.params.map((row) => row.name));
-  for (const ph of extractPlaceholders(form.sql)) {
-    if (declared.has(ph.name) || ph.inlineDefault !== undefined) continue;
-    issues.push({
-      severity: 'warning',
-      path: 'sql',
-      message: MESSAGES.undeclaredPlaceholder(ph.name),
-      from: ph.start,
-      to: ph.end,
-    });
   }
   return issues.sort((a, b) => (a.from ?? 0) - (b.from ?? 0));
 }
 
-function paramIssues(form: PipeForm): LintIssue[] {
+function paramIssues(form: PipeForm, warningsOn: (path: string) => LintIssue[]): LintIssue[] {
   const issues: LintIssue[] = [];
-  const used = new Set(extractPlaceholders(form.sql).map((ph) => ph.name));
   const seen = new Set<string>();
   form.params.forEach((row, i) => {
     const error = (path: string, message: string) => issues.push({ severity: 'error', path, message });
-    const warning = (path: string, message: string) => issues.push({ severity: 'warning', path, message });
     const namePath = `parameters.${i}.name`;
     if (row.name === '') {
       error(namePath, MESSAGES.paramNameRequired);
@@ -71,16 +77,13 @@ function paramIssues(form: PipeForm): LintIssue[] {
     } else if (seen.has(row.name)) {
       // Like the schema: the first one is fine, each later one is the problem.
       error(namePath, MESSAGES.duplicateParam(row.name));
-    } else if (!used.has(row.name)) {
-      warning(namePath, MESSAGES.unusedParam(row.name));
     }
     seen.add(row.name);
+    issues.push(...warningsOn(namePath));
 
-    const parsed = parseDefaultText(row.defaultText);
-    if (!parsed.ok) error(`parameters.${i}.default`, DEFAULT_NOT_JSON);
-    else if (row.required && parsed.value !== undefined) {
-      warning(`parameters.${i}.default`, MESSAGES.requiredWithDefault(row.name));
-    }
+    const defaultPath = `parameters.${i}.default`;
+    if (!parseDefaultText(row.defaultText).ok) error(defaultPath, MESSAGES.defaultNotJson);
+    issues.push(...warningsOn(defaultPath));
   });
   return issues;
 }
@@ -98,7 +101,12 @@ export function previewSql(
   const parameters: ParamDef[] = form.params.map((row) => {
     const parsed = parseDefaultText(row.defaultText);
     const value = parsed.ok ? parsed.value : undefined;
-    return { name: row.name, type: row.type, ...(value !== undefined ? { default: value as ParamDef['default'] } : {}) };
+    return {
+      name: row.name,
+      type: row.type,
+      ...(row.required ? { required: true } : {}),
+      ...(value !== undefined ? { default: value as ParamDef['default'] } : {}),
+    };
   });
   const supplied = Object.fromEntries(
     Object.entries(samples)

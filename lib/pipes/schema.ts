@@ -11,32 +11,31 @@ import { MESSAGES } from './messages';
 z.config({ jitless: typeof window !== 'undefined' });
 
 export const PARAM_TYPES = ['', 'string', 'number', 'boolean', 'array'] as const;
-export const ParamTypeSchema = z.enum(PARAM_TYPES, {
-  error: `must be one of ${PARAM_TYPES.map((t) => JSON.stringify(t)).join(', ')}`,
-});
+export const ParamTypeSchema = z.enum(PARAM_TYPES, { error: MESSAGES.paramType(PARAM_TYPES) });
 export type ParamType = z.infer<typeof ParamTypeSchema>;
 
 // Messages read as "<path>: <message>", so they start lower-case and name no path.
 const requiredString = (what = 'a string') =>
-  z.string({ error: (iss) => (iss.input === undefined ? 'is required' : `must be ${what}`) });
+  z.string({ error: (iss) => (iss.input === undefined ? MESSAGES.fieldRequired : MESSAGES.fieldType(what)) });
 
 /** Any JSON value except null: WaveHouse omits a null default, so null means "no default". */
 const DefaultValueSchema = z.union(
   [z.string(), z.number(), z.boolean(), z.array(z.json()), z.record(z.string(), z.json())],
-  { error: 'must be a JSON value' },
+  { error: MESSAGES.fieldType('a JSON value') },
 );
 
 export const ParamDefSchema = z.looseObject({
-  name: requiredString().regex(/^\w+$/, 'must contain only letters, digits and _'),
+  // WaveHouse's placeholders match \w+ only: any other name could never be filled in.
+  name: requiredString().regex(/^\w+$/, MESSAGES.paramNameInvalid),
   // Go writes "" for an unset type; other writers may leave it out.
   type: ParamTypeSchema.default(''),
-  required: z.boolean({ error: 'must be true or false' }).optional(),
+  required: z.boolean({ error: MESSAGES.fieldType('true or false') }).optional(),
   default: DefaultValueSchema.optional(),
 });
 export type ParamDef = z.infer<typeof ParamDefSchema>;
 
 const ParametersSchema = z
-  .array(ParamDefSchema, { error: 'must be an array of parameters' })
+  .array(ParamDefSchema, { error: MESSAGES.fieldType('an array of parameters') })
   .superRefine(
     (params, ctx) => {
       const seen = new Set<string>();
@@ -54,11 +53,12 @@ const ParametersSchema = z
   );
 
 export const PipeSchema = z.looseObject({
-  name: requiredString().min(1, 'must not be empty'),
-  sql: requiredString().refine((s) => s.trim() !== '', 'must not be blank'),
+  name: requiredString().min(1, MESSAGES.nameEmpty),
+  sql: requiredString().refine((s) => s.trim() !== '', MESSAGES.sqlBlank),
   parameters: ParametersSchema.optional(),
   description: requiredString().optional(),
-  allowed_roles: z.array(requiredString(), { error: 'must be an array of strings' }).optional(),
+  // An empty role names no caller: it is always a slip (a stray comma), so it is refused.
+  allowed_roles: z.array(requiredString().min(1, MESSAGES.roleEmpty), { error: MESSAGES.fieldType('an array of strings') }).optional(),
 });
 export type Pipe = z.infer<typeof PipeSchema>;
 

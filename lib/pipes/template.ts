@@ -1,6 +1,7 @@
 // WaveHouse templating: `{{name}}` and `{{name:default}}` placeholders, and how a
 // value becomes SQL text. The console uses it to lint and to preview the bound SQL, so it
 // must render exactly what WaveHouse would run.
+import { MESSAGES } from './messages';
 import type { Pipe } from './schema';
 
 /**
@@ -53,7 +54,7 @@ export function renderSqlValue(value: unknown): string {
     case 'string':
       return isNumericLiteral(value) ? value : `'${value.replace(/['\\]/g, (c) => (c === "'" ? "''" : '\\\\'))}'`;
     case 'number':
-      if (!Number.isFinite(value)) throw new TemplateError(`${value} is not a number SQL can express`);
+      if (!Number.isFinite(value)) throw new TemplateError(MESSAGES.valueNotFinite(value));
       // Whole numbers as plain integers (BigInt never switches to exponent form: 1e21 too).
       return Number.isInteger(value) ? BigInt(value).toString() : String(value);
     case 'bigint':
@@ -62,12 +63,12 @@ export function renderSqlValue(value: unknown): string {
       return value ? '1' : '0';
     case 'object':
       if (Array.isArray(value)) {
-        if (value.length === 0) throw new TemplateError('an empty array cannot be rendered: SQL has no empty list "()"');
+        if (value.length === 0) throw new TemplateError(MESSAGES.valueEmptyArray);
         return `(${value.map(renderSqlValue).join(', ')})`;
       }
-      throw new TemplateError('an object cannot be rendered as SQL: use a string, number, boolean, null or array');
+      throw new TemplateError(MESSAGES.valueObject);
     default:
-      throw new TemplateError(`a value of type ${typeof value} cannot be rendered as SQL`);
+      throw new TemplateError(MESSAGES.valueType(typeof value));
   }
 }
 
@@ -75,7 +76,8 @@ export function renderSqlValue(value: unknown): string {
  * The SQL with every placeholder replaced. Per placeholder: the supplied value, else the
  * declared parameter's default, else the inline default (rendered by the same rules, so
  * `{{hours:24}}` gives bare 24), else an error. A supplied null is a value (NULL);
- * a supplied undefined counts as not supplied.
+ * a supplied undefined counts as not supplied. A `required` parameter must be supplied, as
+ * WaveHouse asks of a call: its defaults do not stand in, and the SQL need not use it.
  */
 export function bindSql(
   pipe: Pipe,
@@ -91,17 +93,21 @@ export function bindSql(
     // hasOwn: names like "constructor" must not resolve to Object.prototype members.
     const given = Object.hasOwn(supplied, ph.name) ? supplied[ph.name] : undefined;
     const fallback = declared.get(ph.name)?.default;
-    const value = given !== undefined ? given : fallback ?? ph.inlineDefault;
+    const value = given !== undefined ? given : (fallback ?? ph.inlineDefault);
     if (value === undefined) {
-      errors.add(`missing required parameter "${ph.name}"`);
+      errors.add(MESSAGES.missingParam(ph.name));
       continue;
     }
     try {
       sql += renderSqlValue(value);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
-      errors.add(`parameter "${ph.name}": ${err.message}`);
+      errors.add(MESSAGES.paramValue(ph.name, err.message));
     }
+  }
+  // Checked apart from the placeholders: a required parameter's defaults never stand in for it.
+  for (const p of pipe.parameters ?? []) {
+    if (p.required && (!Object.hasOwn(supplied, p.name) || supplied[p.name] === undefined)) errors.add(MESSAGES.missingParam(p.name));
   }
   if (errors.size > 0) return { ok: false, error: [...errors].join('; ') };
   return { ok: true, sql: sql + pipe.sql.slice(pos) };
