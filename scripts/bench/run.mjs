@@ -1,4 +1,4 @@
-// `npm run bench [-- <name…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N]`: runs the
+// `npm run bench [-- <name…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N]`: runs the
 // benchmarks (all by default), prints each report and writes bench-results/<name>.json. Plain
 // .mjs: Node 20 has no --experimental-strip-types. A benchmark is an async function returning
 // { name, results, report }; an option applies to the benchmarks that take it.
@@ -10,9 +10,10 @@ import { archive } from './archive.mjs';
 import { cleanupAll } from './lib/cleanup.mjs';
 import { coldStart } from './cold-start.mjs';
 import { listBurst } from './list-burst.mjs';
+import { presence } from './presence.mjs';
 import { sseLatency } from './sse-latency.mjs';
 
-/** @typedef {'runs' | 'pipes' | 'puts' | 'clients' | 'changes'} Count */
+/** @typedef {'runs' | 'pipes' | 'puts' | 'clients' | 'changes' | 'tabs'} Count */
 /** @typedef {Record<Count, number> & { log: (line: string) => void }} BenchOptions each benchmark reads the counts it takes */
 /**
  * @type {Record<string, { run: (options: BenchOptions) => Promise<{ results: unknown, report: string }>, defaults: Partial<Record<Count, number>> }>}
@@ -26,9 +27,12 @@ const BENCHMARKS = {
   // puts: of the live-path series per archive setting; runs: openings of /feed per archive;
   // changes: records published straight to the archive.
   archive: { run: archive, defaults: { pipes: 100, puts: 200, runs: 10, changes: 100_000 } },
+  // tabs: simulated browser tabs over two consoles; pipes: in the bucket, the tabs move among
+  // them; runs: probes timed from one console to the other.
+  presence: { run: presence, defaults: { tabs: 1_000, pipes: 200, runs: 50 } },
 };
 
-const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N]
+const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N]
 
 Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   cold-start   --runs, --pipes (pipes in the bucket)
@@ -37,6 +41,8 @@ Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   list-burst   --pipes (in the bucket), --puts (per burst, the marker included), --runs (bursts)
   archive      --pipes (in the bucket), --puts (live path, per archive setting), --runs (openings of /feed
                per archive), --changes (records published straight to the archive)
+  presence     --tabs (simulated tabs over two consoles), --pipes (in the bucket, the tabs move among them),
+               --runs (probes: a new key on one console until the other's SSE clients list it)
 Results: bench-results/<benchmark>.json`;
 
 function options() {
@@ -50,6 +56,7 @@ function options() {
         puts: { type: 'string' },
         clients: { type: 'string' },
         changes: { type: 'string' },
+        tabs: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -71,7 +78,15 @@ function options() {
     if (!Number.isInteger(n) || n < 1) throw new ScriptError(`--${flag} must be a whole number ≥ 1, got "${value}"`);
     return n;
   };
-  return { names, runs: count('runs'), pipes: count('pipes'), puts: count('puts'), clients: count('clients'), changes: count('changes') };
+  return {
+    names,
+    runs: count('runs'),
+    pipes: count('pipes'),
+    puts: count('puts'),
+    clients: count('clients'),
+    changes: count('changes'),
+    tabs: count('tabs'),
+  };
 }
 
 async function main() {

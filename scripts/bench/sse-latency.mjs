@@ -15,7 +15,6 @@
 // the previous put started (load shaping, so each put is measured on its own).
 // BENCH_CONSOLE_CPU_PROF=<dir> runs the console with --cpu-prof (profile written when it stops).
 import { fork } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { Kvm, KvWatchInclude } from '@nats-io/kv';
@@ -25,7 +24,7 @@ import { openBenchEnvironment } from './lib/bench-environment.mjs';
 import { onCleanup } from './lib/cleanup.mjs';
 import { spawnConsole, waitForList } from './lib/console-process.mjs';
 import { makePipes, putAll } from './lib/pipes.mjs';
-import { cpuMsOf, memoryOf } from './lib/proc.mjs';
+import { cpuMsOf, memoryOf, socketCountOf } from './lib/proc.mjs';
 import { machineFacts, now, startRun } from './lib/clock.mjs';
 import { openSseStream } from './lib/sse-stream.mjs';
 import { rounded, summarize } from './lib/stats.mjs';
@@ -135,22 +134,6 @@ async function putSeries({ kv, nextValue, count, warmup, arrivals, log, label })
     await sleep(Math.max(GAP_MS, t0 + INTERVAL_MS - after));
   }
   return { samples, missing };
-}
-
-/**
- * Open file descriptors that are sockets, of a live process (Linux).
- * @param {number} pid
- */
-function socketCountOf(pid) {
-  let n = 0;
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) n++;
-    } catch {
-      // closed meanwhile
-    }
-  }
-  return n;
 }
 
 /**
