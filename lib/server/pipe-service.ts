@@ -58,7 +58,7 @@ async function announced(key: string, author: Author, write: () => Promise<numbe
 async function settle(key: string, written: { revision: number } | 'deleted', author: Author): Promise<void> {
   const hub = getHub();
   if (written !== 'deleted') await hub.caughtUp(written.revision);
-  const change = written === 'deleted' ? hub.deleted().find((d) => d.key === key) : hub.get(key);
+  const change = written === 'deleted' ? hub.deletedMarker(key) : hub.get(key);
   if (!change || (written !== 'deleted' && change.revision !== written.revision)) return;
   const { name: user, role, via } = author.principal;
   getArchiver().confirm(
@@ -133,7 +133,7 @@ export async function putPipe(key: string, body: unknown, precondition: Precondi
 function assertCreatable(key: string, precondition: Precondition): void {
   if (isCreatableName(key) || precondition.kind === 'revision') return;
   const hub = getHub();
-  if (hub.get(key) || hub.deleted().some((d) => d.key === key)) return;
+  if (hub.get(key) || hub.deletedMarker(key)) return;
   throw new BadRequestError(`cannot create "${key}": names of new pipes are ${CREATABLE_NAME_RULE}`, [
     { path: 'key', message: `a new pipe's name: ${CREATABLE_NAME_RULE}` },
   ]);

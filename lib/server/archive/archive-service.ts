@@ -27,11 +27,7 @@ export async function pipeHistory(key: string, page: Page): Promise<{ history: A
   ]);
   const byRevision = new Map<number, ArchivedChange>(archived.map((r) => [r.revision, changeOf(r, 'archive')]));
   // The change the key is at may not be archived yet (milliseconds after a write): the cache knows its actor.
-  const current =
-    getHub().get(key) ??
-    getHub()
-      .deleted()
-      .find((d) => d.key === key);
+  const current = getHub().get(key) ?? getHub().deletedMarker(key);
   for (const change of held) {
     if (change.revision >= before) continue;
     const archived = byRevision.get(change.revision);
@@ -52,9 +48,8 @@ export async function listChanges(filter: ChangeFilter, page: Page): Promise<{ c
   if (filter.key !== undefined) checkKey(filter.key);
   const hub = getHub();
   const { records, next } = await getArchiver().read((reader) => reader.changes(filter, page.before, page.limit));
-  const tombstones = new Map(hub.deleted().map((d) => [d.key, d]));
   const changes = records
-    .map(({ record }) => changeOf(record, sourceOf(record, hub.get(record.key) ?? tombstones.get(record.key))))
+    .map(({ record }) => changeOf(record, sourceOf(record, hub.get(record.key) ?? hub.deletedMarker(record.key))))
     .sort((a, b) => b.revision - a.revision);
   return { changes, next: next === null ? null : String(next) };
 }

@@ -163,6 +163,11 @@ export class Hub implements WatchSink {
     this.actors.forget(key, id);
   }
 
+  /** The delete marker of `key`, when its last change is a delete or purge. */
+  deletedMarker(key: string): DeleteMarker | undefined {
+    return this.cache.deletedMarker(key);
+  }
+
   /** Keys whose last change is a delete or purge, with that change. */
   deleted(): DeleteMarker[] {
     return this.cache.deleted();

@@ -47,6 +47,11 @@ export class PipeCache {
     this.sorted = undefined;
   }
 
+  /** The delete marker of `key`, when its last change is a delete or purge. */
+  deletedMarker(key: string): DeleteMarker | undefined {
+    return this.tombstones.get(key);
+  }
+
   /** The delete marker of every key whose last change is a delete or purge. */
   deleted(): DeleteMarker[] {
     return [...this.tombstones.values()];
