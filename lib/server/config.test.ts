@@ -23,6 +23,28 @@ describe('parseConfig', () => {
     expect(c.archive).toEqual({ stream: 'PIPES_AUDIT', maxAgeMs: 12 * 3_600_000, maxBytes: 500 * 1024 ** 2 });
   });
 
+  it('reads the mirror directory, reload URL and token', () => {
+    const c = parseConfig({
+      ...base,
+      PIPES_MIRROR_DIR: '/srv/wh',
+      PIPES_MIRROR_RELOAD_URL: 'http://127.0.0.1:8080/v1/ops/settings/reload',
+      PIPES_MIRROR_RELOAD_TOKEN: 't',
+    });
+    expect(c.mirror).toEqual({ dir: '/srv/wh', reloadUrl: 'http://127.0.0.1:8080/v1/ops/settings/reload', reloadToken: 't' });
+  });
+
+  it('refuses a mirror reload URL without a mirror directory', () => {
+    expect(() => parseConfig({ ...base, PIPES_MIRROR_RELOAD_URL: 'http://127.0.0.1:8080/x' })).toThrow(
+      /PIPES_MIRROR_RELOAD_URL needs PIPES_MIRROR_DIR/,
+    );
+  });
+
+  it('refuses a mirror reload URL that is not http or https', () => {
+    expect(() => parseConfig({ ...base, PIPES_MIRROR_DIR: '/d', PIPES_MIRROR_RELOAD_URL: 'ftp://x/y' })).toThrow(
+      /PIPES_MIRROR_RELOAD_URL must be an http/,
+    );
+  });
+
   it('splits comma-separated NATS URLs', () => {
     const c = parseConfig({ NATS_URL: 'nats://a:4222, nats://b:4222' });
     expect(c.nats.servers).toEqual(['nats://a:4222', 'nats://b:4222']);

@@ -69,6 +69,13 @@ const streamName = optionalText.pipe(
     .default('PIPES_AUDIT'),
 );
 
+const httpUrl = optionalText.pipe(
+  z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v.trim()), 'must be an http:// or https:// URL'),
+);
+
 const ConfigSchema = z.object({
   NATS_URL: natsUrl,
   NATS_CREDS: optionalText,
@@ -100,6 +107,9 @@ const ConfigSchema = z.object({
   PIPES_AUDIT_STREAM: streamName,
   PIPES_AUDIT_MAX_AGE: measure(UNIT_MS, '365d', 1_000, 'a duration such as 90d, 12h, 30m or 3600s'),
   PIPES_AUDIT_MAX_BYTES: measure(UNIT_BYTES, '1GiB', 64 * 1024, 'a size of at least 64KiB such as 1GiB, 500MiB or 1048576'),
+  PIPES_MIRROR_DIR: optionalText,
+  PIPES_MIRROR_RELOAD_URL: httpUrl,
+  PIPES_MIRROR_RELOAD_TOKEN: optionalText,
 });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -136,6 +146,8 @@ export type Config = {
   presence: { intervalMs: number };
   /** The change archive: a JetStream stream of every revision, kept for `maxAgeMs` and up to `maxBytes`; stream "off": none. */
   archive: { stream: string; maxAgeMs: number; maxBytes: number };
+  /** The pipes.json mirror: off without `dir`; `reloadUrl` is WaveHouse's settings reload, POSTed after each write. */
+  mirror: { dir?: string; reloadUrl?: string; reloadToken?: string };
 };
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -151,6 +163,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if ((e.NATS_USER === undefined) !== (e.NATS_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration: NATS_USER and NATS_PASSWORD must be set together');
+  }
+  if (e.PIPES_MIRROR_RELOAD_URL && !e.PIPES_MIRROR_DIR) {
+    throw new ConfigError('Invalid configuration: PIPES_MIRROR_RELOAD_URL needs PIPES_MIRROR_DIR (the directory WaveHouse reloads)');
   }
   return {
     nats: {
@@ -179,6 +194,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     presence: { intervalMs: e.PIPES_PRESENCE_INTERVAL_MS },
     archive: { stream: e.PIPES_AUDIT_STREAM, maxAgeMs: e.PIPES_AUDIT_MAX_AGE, maxBytes: e.PIPES_AUDIT_MAX_BYTES },
+    mirror: { dir: e.PIPES_MIRROR_DIR, reloadUrl: e.PIPES_MIRROR_RELOAD_URL?.trim(), reloadToken: e.PIPES_MIRROR_RELOAD_TOKEN },
   };
 }
 

@@ -4,6 +4,7 @@ import { credentials } from '@/lib/server/auth';
 import { bootstrapSqlFiles } from '@/lib/server/bootstrap';
 import { config, ConfigError } from '@/lib/server/config';
 import { getSupervisor } from '@/lib/server/hub';
+import { getMirror } from '@/lib/server/mirror';
 import { getPresence } from '@/lib/server/presence';
 import { SERVE_EVENTS_KEY } from '@/lib/server/live/handover.mjs';
 import { serveEvents } from '@/lib/server/live/serve-events';
@@ -28,6 +29,7 @@ export function startServer(): void {
   const supervisor = getSupervisor();
   const archiver = getArchiver();
   const presence = getPresence();
+  const mirror = getMirror();
   // server.mjs serves GET /api/events with this, straight to the socket, once it is here.
   (globalThis as Record<symbol, unknown>)[SERVE_EVENTS_KEY] = serveEvents;
   const pipesDir = config().pipesDir;
@@ -38,7 +40,10 @@ export function startServer(): void {
     log.info(`${signal}: closing the NATS connection`);
     archiver.stop();
     presence.stop();
-    void supervisor.stop().finally(() => process.exit(0));
+    // The mirror lets its lease go while NATS is still open, so a standby takes over at once.
+    void Promise.race([mirror.stop(), new Promise((resolve) => setTimeout(resolve, 2_000))])
+      .then(() => supervisor.stop())
+      .finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));

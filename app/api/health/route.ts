@@ -1,6 +1,7 @@
 import { getArchiver } from '@/lib/server/archive';
 import { getHub } from '@/lib/server/hub';
 import { json } from '@/lib/server/http/error-response';
+import { getMirror } from '@/lib/server/mirror';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,6 +21,7 @@ export async function GET(): Promise<Response> {
     clients: hub.listenerCount,
     // A degraded archive leaves the live path serving: it does not make the instance unhealthy.
     ...archiveHealth(),
+    mirror: mirrorHealth(),
     ...(ok || !s.lastError ? {} : { error: s.lastError }),
   });
 }
@@ -27,4 +29,27 @@ export async function GET(): Promise<Response> {
 function archiveHealth() {
   const { archive, stream, queued, filling, error } = getArchiver().status();
   return { archive, archive_stream: stream, archive_queued: queued, archive_filling: filling, ...(error ? { archive_error: error } : {}) };
+}
+
+/** The pipes.json mirror, as the writing instance last published it (WaveHouse's reload answer included). */
+function mirrorHealth() {
+  const { state, dir, writer, holder, last, error } = getMirror().status();
+  if (state === 'off') return { state };
+  return {
+    state,
+    dir,
+    writer,
+    holder,
+    ...(last
+      ? {
+          revision: last.revision,
+          written_at: last.writtenAt,
+          pipes: last.pipes,
+          left_out: last.leftOut,
+          left_out_count: last.leftOutCount,
+          reload: last.reload,
+        }
+      : {}),
+    ...(error ? { error } : {}),
+  };
 }

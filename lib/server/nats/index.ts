@@ -5,3 +5,4 @@ export { ArchiveMissingError, BucketMissingError, JetStreamUnavailableError, Rev
 export { ArchiveStream, type ArchiveSettings, type StoredText } from './archive-stream';
 export { IntentChannel, type IntentMessage } from './intents';
 export { PresenceChannel } from './presence-channel';
+export { LeaseStore, LEASES_BUCKET, type LeaseRecord } from './lease-store';
