@@ -32,6 +32,8 @@ export type Finding = {
 export type BucketEntry = {
   key: string;
   revision: number;
+  /** When the bucket stored the revision (ISO 8601). */
+  updated?: string;
   value: Record<string, unknown> | null;
   invalid?: { message: string };
 };

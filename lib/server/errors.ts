@@ -1,5 +1,6 @@
 // Named errors of the console's server side. Each maps to one HTTP status in
 // lib/server/http/error-response.ts; nothing else decides statuses.
+import type { Finding } from '@/lib/files/types.d.mts';
 import type { Entry } from '@/lib/pipes/entry';
 import type { FieldIssue } from '@/lib/pipes/schema';
 
@@ -34,6 +35,17 @@ export class BadRequestError extends ConsoleError {
   constructor(
     message: string,
     readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** 400: files sent to import are refused as a whole; each finding names the file, the pipe and why. */
+export class FilesRefusedError extends ConsoleError {
+  static override readonly kind = 'FilesRefusedError';
+  constructor(
+    message: string,
+    readonly findings: Finding[],
   ) {
     super(message);
   }

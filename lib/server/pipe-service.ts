@@ -1,5 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
+import type { Snapshot } from '@/lib/live/protocol';
 import type { Entry } from '@/lib/pipes/entry';
 import { CREATABLE_NAME_RULE, isCreatableName, keyProblem } from '@/lib/pipes/names';
 import { serializePipe, validatePipeInput } from '@/lib/pipes/schema';
@@ -71,6 +72,13 @@ export function checkKey(key: string): string {
   const problem = keyProblem(key);
   if (problem) throw new BadRequestError(`invalid key: ${problem}`, [{ path: 'key', message: problem }]);
   return key;
+}
+
+/** `{ revision, pipes }` from the watched cache, sorted by key. */
+export async function listPipes(): Promise<Snapshot> {
+  const hub = getHub();
+  await hub.ready();
+  return hub.snapshot();
 }
 
 /** `{ revision, pipes }` from the watched cache, sorted by key, as JSON text (cached per revision). */

@@ -1,6 +1,7 @@
 import 'server-only';
 import {
   BadRequestError,
+  FilesRefusedError,
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
@@ -17,6 +18,7 @@ import { BucketMissingError } from '@/lib/server/nats';
 /** The one place an error becomes an HTTP status. Unknown errors are 500 and logged. */
 export function errorResponse(err: unknown): Response {
   if (err instanceof BadRequestError) return json(400, { error: err.message, issues: err.issues });
+  if (err instanceof FilesRefusedError) return json(400, { error: err.message, findings: err.findings });
   if (err instanceof UnauthorizedError) return json(401, { error: err.message }, { 'WWW-Authenticate': 'Bearer' });
   if (err instanceof ForbiddenError) return json(403, { error: err.message });
   if (err instanceof NotFoundError) return json(404, { error: err.message });

@@ -6,14 +6,14 @@ import type { Precondition } from '@/lib/server/pipe-service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads a JSON body of at most 1 MiB, refusing early on Content-Length and while streaming. */
-export async function readJsonBody(request: Request): Promise<unknown> {
+/** Reads a JSON body of at most `maxBytes` (1 MiB unless said), refusing early on Content-Length and while streaming. */
+export async function readJsonBody(request: Request, { maxBytes = MAX_BODY_BYTES }: { maxBytes?: number } = {}): Promise<unknown> {
   const type = request.headers.get('content-type');
   if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new UnsupportedMediaTypeError(`Content-Type must be application/json, got "${type}"`);
   }
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > MAX_BODY_BYTES) throw new PayloadTooLargeError(`body is ${declared} bytes; the limit is ${MAX_BODY_BYTES}`);
+  if (declared > maxBytes) throw new PayloadTooLargeError(`body is ${declared} bytes; the limit is ${maxBytes}`);
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body?.getReader();
@@ -21,9 +21,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
     const chunk = await reader?.read();
     if (!chunk || chunk.done) break;
     size += chunk.value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       await reader?.cancel();
-      throw new PayloadTooLargeError(`body exceeds the limit of ${MAX_BODY_BYTES} bytes`);
+      throw new PayloadTooLargeError(`body exceeds the limit of ${maxBytes} bytes`);
     }
     chunks.push(chunk.value);
   }

@@ -20,19 +20,19 @@ describe('mirrorFileOf', () => {
   ];
 
   it('holds every valid pipe, sorted by name, in what WaveHouse strict decoder accepts', () => {
-    const { text } = mirrorFileOf(entries);
+    const { text } = mirrorFileOf(9, entries);
     const decoded = decodePipesFile(Buffer.from(text));
     expect(decoded.findings).toEqual([]);
     expect(decoded.pipes!.map((p) => p.name)).toEqual(['alpha', 'zeta']);
   });
 
   it('leaves an invalid entry out and names it with why', () => {
-    const file = mirrorFileOf(entries);
+    const file = mirrorFileOf(9, entries);
     expect(file.pipes).toBe(2);
-    expect(file.leftOut).toEqual([{ key: 'broken', revision: 6, message: 'not valid JSON' }]);
+    expect(file.leftOut).toEqual([{ key: 'broken', revision: 6, message: 'invalid entry: not valid JSON' }]);
   });
 
   it('gives the same bytes whatever order the cache holds the entries in', () => {
-    expect(mirrorFileOf([...entries].reverse()).text).toBe(mirrorFileOf(entries).text);
+    expect(mirrorFileOf(9, [...entries].reverse()).text).toBe(mirrorFileOf(9, entries).text);
   });
 });

@@ -170,7 +170,7 @@ export class Mirror {
     if (!this.lease?.holds() || !this.hub.status().ready || !this.dirty) return;
     this.dirty = false;
     const snapshot = this.hub.snapshot();
-    const file = mirrorFileOf(snapshot.pipes);
+    const file = mirrorFileOf(snapshot.revision, snapshot.pipes);
     const path = this.file!;
     try {
       this.written ??= await readFile(path, 'utf8').catch(() => null);
