@@ -53,7 +53,9 @@ type Published = { holder: string; summary: MirrorSummary | null };
  * when configured, tells WaveHouse to reload and keeps its answer.
  */
 export class Mirror {
-  private state: MirrorState;
+  private readonly enabled: boolean;
+  /** Whether a lease tick has answered yet (before: "starting"). */
+  private ticked = false;
   private lease: Lease | undefined;
   private readonly debouncer = new Debouncer(() => void this.flush(), QUIET_MS, MAX_WAIT_MS);
   private unsubscribe: (() => void) | undefined;
@@ -64,7 +66,8 @@ export class Mirror {
   private dirty = true;
   private written: string | null | undefined;
   private summary: MirrorSummary | null = null;
-  private lastError: string | undefined;
+  /** Why the lease, or the file, failed last; each clears on its next success. */
+  private errors: { lease?: string; file?: string } = {};
   private held = false;
   private writes = 0;
 
@@ -72,7 +75,7 @@ export class Mirror {
     private readonly settings: MirrorSettings & { bucket: string; instance: string },
     private readonly hub: Hub,
   ) {
-    this.state = settings.dir ? 'starting' : 'off';
+    this.enabled = settings.dir !== undefined;
   }
 
   get file(): string | undefined {
@@ -81,7 +84,7 @@ export class Mirror {
 
   /** Follows the hub from now on, then takes part in the lease once the bucket is open. Never throws. */
   async start(opened: Promise<{ link: NatsLink; bucket: PipeBucket }>, port?: LeasePort): Promise<void> {
-    if (this.state === 'off') return;
+    if (!this.enabled) return;
     this.unsubscribe = this.hub.subscribe((event) => {
       if (event.type === 'status') return;
       this.dirty = true;
@@ -92,7 +95,7 @@ export class Mirror {
       const { replicas } = await bucket.info().catch(() => ({ replicas: 1 }));
       this.lease = new Lease(port ?? (await LeaseStore.open(link, `mirror.${this.settings.bucket}`, replicas)));
     } catch (err) {
-      this.fail('the lease bucket could not be opened', err);
+      this.fail('lease', 'the lease bucket could not be opened', err);
       return;
     }
     this.ticker = setInterval(() => void this.tick(), TICK_MS).unref();
@@ -108,18 +111,19 @@ export class Mirror {
   }
 
   status(): MirrorStatus {
-    if (this.state === 'off') return { state: 'off', writer: false, holder: null, last: null };
+    if (!this.enabled) return { state: 'off', writer: false, holder: null, last: null };
     // holds() rather than the last tick's answer: a holder whose renewals stalled (a paused
     // process) stops saying it writes before a standby may take over.
     const writer = this.lease?.holds() ?? false;
+    const error = this.errors.lease ?? this.errors.file;
     const other = writer ? undefined : this.othersRecord();
     return {
-      state: this.state,
+      state: error ? 'error' : !this.ticked ? 'starting' : writer ? 'writing' : 'standby',
       dir: this.settings.dir,
       writer,
       holder: writer ? this.settings.instance : (other?.holder ?? null),
       last: writer ? this.summary : (other?.summary ?? this.summary),
-      ...(this.lastError ? { error: this.lastError } : {}),
+      ...(error ? { error } : {}),
     };
   }
 
@@ -148,10 +152,11 @@ export class Mirror {
         log.info(held ? `mirror: this instance now writes ${this.file}` : `mirror: another instance writes ${this.file}`);
         this.held = held;
       }
-      if (this.state !== 'error' || !this.dirty) this.state = held ? 'writing' : 'standby';
+      this.ticked = true;
+      this.errors.lease = undefined;
       if (held && this.dirty && !this.debouncer.pending) await this.flush();
     } catch (err) {
-      this.fail('the lease could not be renewed', err);
+      this.fail('lease', 'the lease could not be renewed', err);
     } finally {
       this.ticking = false;
     }
@@ -198,13 +203,12 @@ export class Mirror {
         });
       }
       if (changed && this.settings.reloadUrl) await this.reload(snapshot.revision);
-      this.lastError = undefined;
-      this.state = 'writing';
+      this.errors.file = undefined;
       // Publish the new summary in the lease now rather than at the next renewal.
       void this.tick();
     } catch (err) {
       this.dirty = true;
-      this.fail(`${path} could not be written`, err);
+      this.fail('file', `${path} could not be written`, err);
     }
   }
 
@@ -221,9 +225,10 @@ export class Mirror {
     }
   }
 
-  private fail(what: string, err: unknown): void {
-    this.state = 'error';
-    this.lastError = `${what}: ${errorMessage(err)}`;
-    log.warn(`mirror: ${what}`, { error: errorMessage(err) });
+  private fail(part: 'lease' | 'file', what: string, err: unknown): void {
+    const message = `${what}: ${errorMessage(err)}`;
+    // Once per distinct failure, not on every tick of an outage.
+    if (this.errors[part] !== message) log.warn(`mirror: ${what}`, { error: errorMessage(err) });
+    this.errors[part] = message;
   }
 }
