@@ -7,9 +7,10 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { ScriptError, messageOf } from './lib/cli.mjs';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../lib/defaults.mjs';
-import { applyActions, progressReporter } from '../lib/files/apply.mjs';
+import { applyActions, progressReporter, WRITES_IN_FLIGHT } from '../lib/files/apply.mjs';
 import { exportTargetProblem, readFilesFolder, writeExport, writeSidecar } from '../lib/files/folder.mjs';
-import { byCodeUnits, filePipeOf, formatFinding, PIPES_FILE, SIDECAR_FILE } from '../lib/files/pipes-json.mjs';
+import { exportedPipes } from '../lib/files/export.mjs';
+import { formatFinding, PIPES_FILE, SIDECAR_FILE } from '../lib/files/pipes-json.mjs';
 import { nextSidecar, planImport, preconditionOf } from '../lib/files/plan.mjs';
 import { describePrecondition, diffJson, planJson, renderDiff, renderPlan } from '../lib/files/report.mjs';
 
@@ -93,15 +94,17 @@ Makes the bucket hold what DIR holds, by compare-and-set writes through the cons
   update   a pipe that differs: PUT with If-Match: "<rev>", where rev is the revision in
            DIR/${SIDECAR_FILE} (the export's) when it lists the pipe, else the one read now
   delete   with --prune, a pipe only in the bucket: DELETE with If-Match: "<rev>" (same rule)
-Unchanged pipes are never written. Creates go first, then updates, then deletes.
+Unchanged pipes are never written. Creates go first, then updates, then deletes, up to
+${WRITES_IN_FLIGHT} writes at a time.
 A pipe from ${PIPES_FILE} replaces the five known fields and keeps every other field the pipe
 has in the bucket; a .sql file replaces only the SQL and keeps all the rest.
 
 Conflicts: a pipe the bucket changed (or deleted) after the export, where the files differ from
 it, stops the import before anything is written, naming each such pipe; a write the console
-answers with 412 (someone wrote in between) stops it there, naming the pipe; what was written
-before it stays. To write over a change anyway, remove the pipe from ${SIDECAR_FILE}. After an
-import, ${SIDECAR_FILE} holds the revisions the import left the pipes at.
+answers with 412 (someone wrote in between) stops it there, naming the pipe: nothing more is
+sent, and what was written (before it, or already on its way) stays. To write over a change
+anyway, remove the pipe from ${SIDECAR_FILE}. After an import, ${SIDECAR_FILE} holds the
+revisions the import left the pipes at.
 
   --dry-run    print the plan (create / update / delete / unchanged, each with its precondition
                and diff) and write nothing; exit 1 when it has a conflict
@@ -236,7 +239,12 @@ function consoleApi({ url, token }) {
      * @returns {Promise<WriteOutcome>}
      */
     async write(action, note) {
-      const headers = { ...preconditionOf(action), ...(note === undefined ? {} : { 'x-change-note': encodeURIComponent(note) }) };
+      const headers = {
+        ...preconditionOf(action),
+        ...(note === undefined ? {} : { 'x-change-note': encodeURIComponent(note) }),
+        // The answer is one entry: compressing it costs the console and the CLI more than it saves.
+        'accept-encoding': 'identity',
+      };
       const path = pipePath(action.name);
       const method = action.op === 'delete' ? 'DELETE' : 'PUT';
       const res =
@@ -287,15 +295,7 @@ async function exportCommand(dir, options, out) {
   if (problem) throw new CliError(problem);
   const api = apiFromEnv(process.env);
   const listing = await api.listing();
-  /** @type {{ name: string, revision: number, reason: string }[]} */
-  const skipped = [];
-  /** @type {{ pipe: import('../lib/files/types.d.mts').FilePipe, revision: number }[]} */
-  const exported = [];
-  for (const entry of [...listing.pipes].sort((a, b) => byCodeUnits(a.key, b.key))) {
-    if (entry.invalid || !entry.value)
-      skipped.push({ name: entry.key, revision: entry.revision, reason: `invalid entry: ${entry.invalid?.message ?? 'no value'}` });
-    else exported.push({ pipe: filePipeOf(entry.key, entry.value), revision: entry.revision });
-  }
+  const { exported, skipped } = exportedPipes(listing);
   const progress = progressReporter({ total: exported.length, label: 'export: files written', write: (l) => out.note(l) });
   const result = await writeExport(dir, format, exported, { onProgress: (done) => progress(done) });
   for (const f of result.sidecarProblem) out.note(`! ${formatFinding(f)} (replaced)`);
@@ -398,7 +398,11 @@ async function importCommand(dir, options, out) {
 
   const progress = progressReporter({ total: made.actions.length, label: 'import: written', write: (l) => out.note(l) });
   const api = apiFromEnv(process.env);
-  const { done, stopped } = await applyActions(made.actions, { write: (action) => api.write(action, note), onProgress: progress });
+  const { done, stopped } = await applyActions(made.actions, {
+    write: (action) => api.write(action, note),
+    onProgress: progress,
+    concurrency: WRITES_IN_FLIGHT,
+  });
   // Before anything else: the revisions this import made are what the files now stand on.
   const sidecar = nextSidecar(
     read.sidecar,

@@ -9,9 +9,17 @@ export type ApplyResult = {
   stopped: null | { action: Action; conflict: Extract<WriteOutcome, { kind: 'conflict' }> } | { action: Action; error: unknown };
 };
 
+/** An import's writes on their way at once. */
+export declare const WRITES_IN_FLIGHT: number;
+
 export function applyActions(
   actions: Action[],
-  io: { write: (action: Action) => Promise<WriteOutcome>; onProgress?: (done: number, total: number) => void },
+  io: {
+    write: (action: Action) => Promise<WriteOutcome>;
+    onProgress?: (done: number, total: number) => void;
+    /** Writes on their way at once, at most (default 1: one after the other). */
+    concurrency?: number;
+  },
 ): Promise<ApplyResult>;
 
 export function progressReporter(options: {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
 import { applyActions, progressReporter } from './apply.mjs';
 import type { Action } from './plan.d.mts';
@@ -67,6 +68,78 @@ describe('applyActions', () => {
       [1, 2],
       [2, 2],
     ]);
+  });
+});
+
+describe('applyActions with concurrency', () => {
+  /** A write that answers after `ms[name]` milliseconds, as `outcome[name]` (written by default), logging what it sees. */
+  const timedWrites = (ms: Record<string, number>, outcome: Record<string, WriteOutcome | Error> = {}) => {
+    const log: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const write = async (a: Action): Promise<WriteOutcome> => {
+      log.push(`start ${a.name}`);
+      most = Math.max(most, ++inFlight);
+      await sleep(ms[a.name] ?? 0);
+      inFlight--;
+      log.push(`end ${a.name}`);
+      const o = outcome[a.name] ?? { kind: 'written', revision: 1 };
+      if (o instanceof Error) throw o;
+      return o;
+    };
+    return { write, log, most: () => most };
+  };
+
+  test("keeps at most `concurrency` writes on their way and lists them done in the plan's order", async () => {
+    const w = timedWrites({ a: 30, b: 5, c: 15, d: 0, e: 5 });
+    const progress: number[] = [];
+    const result = await applyActions(
+      ['a', 'b', 'c', 'd', 'e'].map((n) => action(n)),
+      {
+        write: w.write,
+        concurrency: 2,
+        onProgress: (d) => progress.push(d),
+      },
+    );
+    expect(w.most()).toBe(2);
+    expect(result.done.map((d) => d.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(result.stopped).toBeNull();
+    expect(progress).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  test('sends nothing after a conflict; a write already on its way finishes and counts as done', async () => {
+    const conflict: WriteOutcome = { kind: 'conflict', message: '"b" is at revision 4', current: 4 };
+    const w = timedWrites({ a: 0, b: 20, c: 40 }, { b: conflict });
+    const result = await applyActions(
+      ['a', 'b', 'c', 'd'].map((n) => action(n)),
+      { write: w.write, concurrency: 2 },
+    );
+    expect(w.log.filter((l) => l.startsWith('start'))).toEqual(['start a', 'start b', 'start c']);
+    expect(result.done.map((d) => d.name)).toEqual(['a', 'c']);
+    expect(result.stopped).toEqual({ action: action('b'), conflict });
+  });
+
+  test("reports the first failure in the plan's order, not the first to answer", async () => {
+    const conflict: WriteOutcome = { kind: 'conflict', message: '"a" is at revision 2', current: 2 };
+    const w = timedWrites({ a: 20, b: 0 }, { a: conflict, b: new Error('503') });
+    const result = await applyActions([action('a'), action('b'), action('c')], { write: w.write, concurrency: 2 });
+    expect(result).toEqual({ done: [], stopped: { action: action('a'), conflict } });
+  });
+
+  test('starts no write of the next kind before every one of the kind before it went through', async () => {
+    const w = timedWrites({ x: 20, y: 5 });
+    await applyActions([action('x', 'create'), action('y', 'create'), action('z'), action('old', 'delete')], {
+      write: w.write,
+      concurrency: 4,
+    });
+    expect(w.log).toEqual(['start x', 'start y', 'end y', 'end x', 'start z', 'end z', 'start old', 'end old']);
+    const refused = timedWrites({ x: 20 }, { y: { kind: 'conflict', message: '"y" exists', current: 3 } });
+    const result = await applyActions([action('x', 'create'), action('y', 'create'), action('z')], {
+      write: refused.write,
+      concurrency: 4,
+    });
+    expect(refused.log).not.toContain('start z');
+    expect(result.done.map((d) => d.name)).toEqual(['x']);
   });
 });
 

@@ -9,6 +9,7 @@ import { messageOf, repoRoot, runMain, ScriptError } from '../lib/cli.mjs';
 import { archive } from './archive.mjs';
 import { cleanupAll } from './lib/cleanup.mjs';
 import { coldStart } from './cold-start.mjs';
+import { files } from './files.mjs';
 import { listBurst } from './list-burst.mjs';
 import { presence } from './presence.mjs';
 import { sseLatency } from './sse-latency.mjs';
@@ -30,6 +31,8 @@ const BENCHMARKS = {
   // tabs: simulated browser tabs over two consoles; pipes: in the bucket, the tabs move among
   // them; runs: probes timed from one console to the other.
   presence: { run: presence, defaults: { tabs: 1_000, pipes: 200, runs: 50 } },
+  // pipes: in the bucket and in every folder; runs: of each command, and rounds of an edit of every pipe.
+  files: { run: files, defaults: { pipes: 10_000, runs: 3 } },
 };
 
 const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N]
@@ -43,6 +46,7 @@ Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
                per archive), --changes (records published straight to the archive)
   presence     --tabs (simulated tabs over two consoles), --pipes (in the bucket, the tabs move among them),
                --runs (probes: a new key on one console until the other's SSE clients list it)
+  files        --pipes (in the bucket and every folder), --runs (of each files CLI command, and import rounds)
 Results: bench-results/<benchmark>.json`;
 
 function options() {
