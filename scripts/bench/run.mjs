@@ -1,4 +1,4 @@
-// `npm run bench [-- <name…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N]`: runs the
+// `npm run bench [-- <name…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N] [--seconds N] [--rate N]`: runs the
 // benchmarks (all by default), prints each report and writes bench-results/<name>.json. Plain
 // .mjs: Node 20 has no --experimental-strip-types. A benchmark is an async function returning
 // { name, results, report }; an option applies to the benchmarks that take it.
@@ -13,8 +13,9 @@ import { files } from './files.mjs';
 import { listBurst } from './list-burst.mjs';
 import { presence } from './presence.mjs';
 import { sseLatency } from './sse-latency.mjs';
+import { sustained } from './sustained.mjs';
 
-/** @typedef {'runs' | 'pipes' | 'puts' | 'clients' | 'changes' | 'tabs'} Count */
+/** @typedef {'runs' | 'pipes' | 'puts' | 'clients' | 'changes' | 'tabs' | 'seconds' | 'rate'} Count */
 /** @typedef {Record<Count, number> & { log: (line: string) => void }} BenchOptions each benchmark reads the counts it takes */
 /**
  * @type {Record<string, { run: (options: BenchOptions) => Promise<{ results: unknown, report: string }>, defaults: Partial<Record<Count, number>> }>}
@@ -33,9 +34,11 @@ const BENCHMARKS = {
   presence: { run: presence, defaults: { tabs: 1_000, pipes: 200, runs: 50 } },
   // pipes: in the bucket and in every folder; runs: of each command, and rounds of an edit of every pipe.
   files: { run: files, defaults: { pipes: 10_000, runs: 3 } },
+  // rate puts a second for seconds, over pipes keys, with clients SSE streams.
+  sustained: { run: sustained, defaults: { seconds: 60, rate: 2_000, clients: 100, pipes: 100 } },
 };
 
-const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N]
+const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N] [--seconds N] [--rate N]
 
 Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   cold-start   --runs, --pipes (pipes in the bucket)
@@ -47,6 +50,7 @@ Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   presence     --tabs (simulated tabs over two consoles), --pipes (in the bucket, the tabs move among them),
                --runs (probes: a new key on one console until the other's SSE clients list it)
   files        --pipes (in the bucket and every folder), --runs (of each files CLI command, and import rounds)
+  sustained    --rate (puts a second), --seconds, --clients (SSE streams), --pipes (keys the puts go to)
 Results: bench-results/<benchmark>.json`;
 
 function options() {
@@ -61,6 +65,8 @@ function options() {
         clients: { type: 'string' },
         changes: { type: 'string' },
         tabs: { type: 'string' },
+        seconds: { type: 'string' },
+        rate: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -90,6 +96,8 @@ function options() {
     clients: count('clients'),
     changes: count('changes'),
     tabs: count('tabs'),
+    seconds: count('seconds'),
+    rate: count('rate'),
   };
 }
 

@@ -178,7 +178,7 @@ export async function oneClient({ server, kv, nextValue, count, log }) {
     url: `${server.url}/api/events`,
     token: server.adminToken,
     onEvent: ({ event, id }, at) => {
-      if (event === 'status') return;
+      if (event === 'status' || event === 'presence') return;
       if (event === 'snapshot') {
         if (snapshotRevision === undefined) snapshotRevision = Number(id);
         else lateSnapshots++;

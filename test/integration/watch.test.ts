@@ -34,7 +34,7 @@ afterEach(async () => {
 async function startHub(): Promise<{ hub: Hub; events: HubEvent[] }> {
   const events: HubEvent[] = [];
   const hub = new Hub({ bucket: BUCKET });
-  hub.subscribe((event) => events.push(event));
+  hub.subscribe((event) => events.push(event), 'internal');
   supervisor = new BucketSupervisor({ nats: { servers: [nats.url] }, bucket: BUCKET, history: 3 }, hub);
   await supervisor.start();
   await hub.ready(10_000);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SseParser } from '@/lib/live/sse';
 import type { BucketWatch, WatchedChange } from '@/lib/server/nats';
 import { UnavailableError } from '@/lib/server/errors';
-import { Hub, type HubEvent } from './hub';
+import { BATCH_GAP_MS, Hub, type ClientEvent, type HubEvent } from './hub';
 import { WatchLoop } from './watch-loop';
 import { pipeEntry } from '@/test/support/entries';
 
@@ -11,12 +11,76 @@ const put = pipeEntry;
 function recordingHub(options: { ringEvents?: number } = {}) {
   const hub = new Hub({ bucket: 'B', ...options });
   const events: HubEvent[] = [];
-  hub.subscribe((event) => events.push(event));
+  hub.subscribe((event) => events.push(event), 'internal');
   return { hub, events };
 }
 
 /** The SSE events a frame holds, parsed back. */
 const parsed = (frame: Buffer) => new SseParser().push(frame.toString());
+
+/** A hub on a clock the test moves, whose batches are delivered when the test says, and an event stream on it. */
+function streamHub() {
+  const clock = { now: 1_000 };
+  const turns: Array<{ run: () => void; delayMs: number }> = [];
+  const hub = new Hub({ bucket: 'B', schedule: (run, delayMs) => turns.push({ run, delayMs }), now: () => clock.now });
+  const events: ClientEvent[] = [];
+  hub.subscribe((event) => events.push(event));
+  const endTurn = () => turns.splice(0).forEach((t) => t.run());
+  return { hub, events, endTurn, turns, clock };
+}
+
+describe('Hub event streams', () => {
+  it('get the changes of one turn as one batch, their frames joined once', () => {
+    const { hub, events, endTurn } = streamHub();
+    hub.replace([], 0, 'initial');
+    hub.apply(put('a', 1));
+    hub.apply(put('b', 2));
+    expect(events.map((e) => e.type)).toEqual(['snapshot']);
+    endTurn();
+    const batch = events[1];
+    expect(batch?.type === 'changes' && [batch.frames.map((f) => f.revision), batch.last]).toEqual([[1, 2], 2]);
+    expect(batch?.type === 'changes' && parsed(batch.bytes).map((e) => e.id)).toEqual(['1', '2']);
+  });
+
+  it('get a change on the next turn when the last batch is older than the gap', () => {
+    const { hub, turns, endTurn, clock } = streamHub();
+    hub.replace([], 0, 'initial');
+    hub.apply(put('a', 1));
+    endTurn();
+    clock.now += BATCH_GAP_MS;
+    hub.apply(put('b', 2));
+    expect(turns.map((t) => t.delayMs)).toEqual([0]);
+  });
+
+  it('gather changes until the gap since the last batch has passed', () => {
+    const { hub, turns, endTurn, clock } = streamHub();
+    hub.replace([], 0, 'initial');
+    hub.apply(put('a', 1));
+    endTurn();
+    clock.now += 1;
+    hub.apply(put('b', 2));
+    expect(turns.map((t) => t.delayMs)).toEqual([BATCH_GAP_MS - 1]);
+  });
+
+  it('get a status after the changes applied before it', () => {
+    const { hub, events } = streamHub();
+    hub.replace([], 0, 'initial');
+    hub.apply(put('a', 1));
+    hub.setLink({ nats: 'reconnecting' as never });
+    expect(events.map((e) => e.type)).toEqual(['snapshot', 'changes', 'status']);
+  });
+
+  it("the console's own listeners get each change at once, on its own", () => {
+    const { hub, endTurn } = streamHub();
+    const own: HubEvent[] = [];
+    hub.subscribe((e) => own.push(e), 'internal');
+    hub.replace([], 0, 'initial');
+    hub.apply(put('a', 1));
+    expect(own.map((e) => e.type)).toEqual(['snapshot', 'change']);
+    endTurn();
+    expect(own).toHaveLength(2);
+  });
+});
 
 describe('Hub', () => {
   it('is not ready and serves no resume before the first snapshot', () => {
@@ -183,9 +247,9 @@ describe('Hub', () => {
     const { hub, events } = recordingHub();
     hub.subscribe(() => {
       throw new Error('boom');
-    });
+    }, 'internal');
     const after: HubEvent[] = [];
-    hub.subscribe((e) => after.push(e));
+    hub.subscribe((e) => after.push(e), 'internal');
     hub.replace([], 0, 'initial');
     expect([events.length, after.length]).toEqual([1, 1]);
   });

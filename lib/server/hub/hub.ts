@@ -31,7 +31,37 @@ export type HubEvent =
 
 export type HubListener = (event: HubEvent) => void;
 
-export type HubOptions = { bucket: string; ringEvents?: number; ringBytes?: number };
+/**
+ * What an event stream gets: the changes applied since the last turn of the event loop as one
+ * batch — their frames, and the same bytes joined once for every stream, so a stream makes one
+ * socket write per batch however many changes it holds — then snapshots and statuses, in order.
+ */
+export type ClientEvent =
+  { type: 'changes'; frames: readonly Frame[]; bytes: Buffer; last: number } | Extract<HubEvent, { type: 'snapshot' | 'status' }>;
+
+export type ClientListener = (event: ClientEvent) => void;
+
+export type HubOptions = {
+  bucket: string;
+  ringEvents?: number;
+  ringBytes?: number;
+  /**
+   * Runs the batch's delivery after `delayMs` (0: after the current turn of the event loop);
+   * setImmediate or setTimeout, and performance.now as `now`, unless a test passes its own.
+   */
+  schedule?: (run: () => void, delayMs: number) => void;
+  now?: () => number;
+};
+
+/**
+ * The least time between two batches to the event streams. At a few changes a second every
+ * change goes out on the next turn; under a flood, changes gather for up to this long, so each
+ * stream makes one socket write per batch rather than one per change.
+ */
+export const BATCH_GAP_MS = 4;
+
+const realNow = () => performance.now();
+const realSchedule = (run: () => void, delayMs: number) => void (delayMs > 0 ? setTimeout(run, delayMs) : setImmediate(run));
 
 export const JETSTREAM_UNAVAILABLE =
   'JetStream is not enabled on the NATS server (or does not answer); nothing can be read from or written to the bucket';
@@ -44,8 +74,12 @@ export const JETSTREAM_UNAVAILABLE =
  */
 export class Hub implements WatchSink {
   private readonly cache = new PipeCache();
-  private readonly listeners = new Set<HubListener>();
-  private internalListeners = 0;
+  /** The console's own listeners (archive, mirror): every event, synchronously. */
+  private readonly internal = new Set<HubListener>();
+  /** Event streams: changes batched per turn of the event loop. */
+  private readonly clients = new Set<ClientListener>();
+  private batch: Frame[] = [];
+  private lastBatchAt = -Infinity;
   private bucketEpoch = '';
   private readonly actors = new ActorLedger();
   private readonly ring: ChangeRing;
@@ -112,18 +146,21 @@ export class Hub implements WatchSink {
     return this.cache.get(key);
   }
 
-  /** Adds a listener; an `internal` one (the archive) is not counted among the clients. */
-  subscribe(listener: HubListener, kind: 'client' | 'internal' = 'client'): () => void {
-    this.listeners.add(listener);
-    if (kind === 'internal') this.internalListeners++;
-    return () => {
-      if (this.listeners.delete(listener) && kind === 'internal') this.internalListeners--;
-    };
+  /**
+   * Adds an event stream (batched changes), or with `internal` one of the console's own
+   * listeners (every change on its own, as it is applied).
+   */
+  subscribe(listener: ClientListener): () => void;
+  subscribe(listener: HubListener, kind: 'internal'): () => void;
+  subscribe(listener: ClientListener | HubListener, kind?: 'internal'): () => void {
+    const set = (kind === 'internal' ? this.internal : this.clients) as Set<typeof listener>;
+    set.add(listener);
+    return () => void set.delete(listener);
   }
 
   /** Listeners that are clients (event streams), not the console's own. */
   get listenerCount(): number {
-    return this.listeners.size - this.internalListeners;
+    return this.clients.size;
   }
 
   /**
@@ -228,8 +265,13 @@ export class Hub implements WatchSink {
     this.cache.apply(labelled);
     if (labelled.operation === 'PUT') warnIfInvalid(labelled);
     const frame = Buffer.from(encodeEvent(labelled.operation === 'PUT' ? 'put' : 'delete', JSON.stringify(labelled), labelled.revision));
-    this.ring.push({ revision: labelled.revision, bytes: frame });
+    const encoded = { revision: labelled.revision, bytes: frame };
+    this.ring.push(encoded);
     this.emit({ type: 'change', change: labelled, frame, ...(by ? { by } : {}) });
+    if (this.batch.push(encoded) === 1) {
+      const since = (this.options.now ?? realNow)() - this.lastBatchAt;
+      (this.options.schedule ?? realSchedule)(() => this.deliverBatch(), Math.max(0, BATCH_GAP_MS - since));
+    }
     this.settle();
   }
 
@@ -254,12 +296,32 @@ export class Hub implements WatchSink {
   }
 
   private emit(event: HubEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        log.error('hub listener failed', { error: errorMessage(err) });
-      }
+    for (const listener of this.internal) this.tell(listener, event);
+    if (event.type === 'change') return;
+    // A snapshot or status comes after the changes before it, on every stream.
+    this.deliverBatch();
+    for (const listener of this.clients) this.tell(listener, event);
+  }
+
+  private deliverBatch(): void {
+    if (this.batch.length === 0) return;
+    const frames = this.batch;
+    this.batch = [];
+    this.lastBatchAt = (this.options.now ?? realNow)();
+    const event: ClientEvent = {
+      type: 'changes',
+      frames,
+      bytes: frames.length === 1 ? frames[0]!.bytes : Buffer.concat(frames.map((f) => f.bytes)),
+      last: frames.at(-1)!.revision,
+    };
+    for (const listener of this.clients) this.tell(listener, event);
+  }
+
+  private tell<E>(listener: (event: E) => void, event: E): void {
+    try {
+      listener(event);
+    } catch (err) {
+      log.error('hub listener failed', { error: errorMessage(err) });
     }
   }
 

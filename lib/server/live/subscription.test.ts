@@ -1,41 +1,40 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '@/lib/live/protocol';
 import type { Frame } from '@/lib/server/hub/change-ring';
-import type { HubEvent, HubListener, HubStatus } from '@/lib/server/hub';
+import type { ClientListener, HubStatus } from '@/lib/server/hub';
 import { openSubscription, type EventSink, type SubscriptionHub } from './subscription';
 
 const frame = (text: string) => Buffer.from(text);
 
 /** A hub whose revision, ring and events the test sets; frames are readable labels. */
 function fakeHub({ ready = true, revision = 10, ring = [] as Frame[] } = {}) {
-  const listeners = new Set<HubListener>();
+  const listeners = new Set<ClientListener>();
   const state = { ready, revision };
   const hub: SubscriptionHub = {
-    subscribe: (listener) => {
+    subscribe: ((listener: ClientListener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
-    },
+    }) as SubscriptionHub['subscribe'],
     status: () => ({ ready: state.ready, revision: state.revision }) as HubStatus,
     snapshot: () => ({ revision: state.revision }) as Snapshot,
     snapshotFrame: () => frame(`snapshot@${state.revision}`),
     statusFrame: () => frame('status'),
     changesSince: (revision) => (revision >= (ring[0]?.revision ?? Infinity) - 1 ? ring.filter((f) => f.revision > revision) : undefined),
   };
-  const emitChange = (revision: number) => {
-    state.revision = revision;
-    const event: HubEvent = {
-      type: 'change',
-      change: { key: 'k', revision, updated: '', operation: 'DEL' },
-      frame: frame(`change@${revision}`),
-    };
-    listeners.forEach((l) => l(event));
+  /** One batch of changes, as the hub delivers what one turn of the event loop applied. */
+  const emitChanges = (...revisions: number[]) => {
+    state.revision = revisions.at(-1)!;
+    const frames = revisions.map((revision) => ({ revision, bytes: frame(`change@${revision}`) }));
+    const bytes = Buffer.from(frames.map((f) => f.bytes.toString()).join('+'));
+    listeners.forEach((l) => l({ type: 'changes', frames, bytes, last: state.revision }));
   };
+  const emitChange = (revision: number) => emitChanges(revision);
   const emitSnapshot = (revision: number) => {
     state.revision = revision;
     state.ready = true;
     listeners.forEach((l) => l({ type: 'snapshot', snapshot: { revision } as Snapshot, reason: 'recreated' }));
   };
-  return { hub, listeners, emitChange, emitSnapshot };
+  return { hub, listeners, emitChange, emitChanges, emitSnapshot };
 }
 
 /** A sink that holds up to `room` frames until the test drains it. */
@@ -82,6 +81,22 @@ describe('openSubscription', () => {
     emitChange(13); // already sent from the ring
     emitChange(14);
     expect(written.slice(2)).toEqual(['change@12', 'change@13', 'change@14']);
+  });
+
+  it('writes a batch of changes as one write', () => {
+    const { hub, emitChanges } = fakeHub();
+    const { sink, written } = fakeSink();
+    openSubscription(hub, sink, OPTIONS);
+    emitChanges(11, 12, 13);
+    expect(written.slice(3)).toEqual(['change@11+change@12+change@13']);
+  });
+
+  it('writes only the changes of a batch its snapshot did not hold', () => {
+    const { hub, emitChanges } = fakeHub({ revision: 12 });
+    const { sink, written } = fakeSink();
+    openSubscription(hub, sink, OPTIONS); // snapshot@12, opened while 11 and 12 were still to be delivered
+    emitChanges(11, 12, 13);
+    expect(written.slice(2)).toEqual(['snapshot@12', 'change@13']);
   });
 
   it('sends a snapshot when the ring does not cover the id', () => {

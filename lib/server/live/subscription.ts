@@ -1,6 +1,6 @@
 import 'server-only';
 import { encodeComment, encodeRetry } from '@/lib/live/sse';
-import type { Hub, HubEvent } from '@/lib/server/hub';
+import type { ClientEvent, Hub } from '@/lib/server/hub';
 
 /** Where one client's bytes go: a Node response (serve-events.ts) or a web stream (web-stream.ts). */
 export type EventSink = {
@@ -67,7 +67,7 @@ export function openSubscription(hub: SubscriptionHub, sink: EventSink, options:
     sendSnapshot();
   } // else: the hub's first snapshot event reaches this client below.
 
-  const onEvent = (event: HubEvent) => {
+  const onEvent = (event: ClientEvent) => {
     if (event.type === 'status') {
       writeOrMark(event.frame);
       return;
@@ -78,9 +78,13 @@ export function openSubscription(hub: SubscriptionHub, sink: EventSink, options:
       return;
     }
     if (event.type === 'snapshot') sendSnapshot();
-    else if (event.change.revision > sent) {
-      sink.write(event.frame);
-      sent = event.change.revision;
+    else if (event.frames[0]!.revision > sent) {
+      sink.write(event.bytes); // the whole batch in one write
+      sent = event.last;
+    } else {
+      // Opened within the batch: its snapshot or resume already holds the first changes.
+      for (const frame of event.frames) if (frame.revision > sent) sink.write(frame.bytes);
+      sent = Math.max(sent, event.last);
     }
   };
   const unsubscribe = hub.subscribe(onEvent);

@@ -45,7 +45,7 @@ const readyPromise = new Promise((resolve) => (allReady = () => resolve(undefine
  * @param {number} arrivedAt
  */
 function onEvent(i, { event, data, id }, arrivedAt) {
-  if (event === 'status') return;
+  if (event === 'status' || event === 'presence') return; // the link's state and who is where: not changes
   if (event === 'snapshot') {
     snapshots[i]++;
     if (lastId[i] < 0) {
