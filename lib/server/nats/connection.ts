@@ -27,6 +27,9 @@ export async function openNatsLink(
     reconnectTimeWait: 250,
     reconnectJitter: 100,
     pingInterval: 10_000,
+    // Every request (each KV write, each archive publish) would otherwise build an Error up front
+    // for its async stack trace: several percent of the console's CPU under a flood of writes.
+    noAsyncTraces: true,
     user: options.user,
     pass: options.password,
     token: options.token,
