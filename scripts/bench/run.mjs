@@ -11,6 +11,7 @@ import { cleanupAll } from './lib/cleanup.mjs';
 import { coldStart } from './cold-start.mjs';
 import { files } from './files.mjs';
 import { listBurst } from './list-burst.mjs';
+import { mirror } from './mirror.mjs';
 import { presence } from './presence.mjs';
 import { sseLatency } from './sse-latency.mjs';
 import { sustained } from './sustained.mjs';
@@ -34,6 +35,8 @@ const BENCHMARKS = {
   presence: { run: presence, defaults: { tabs: 1_000, pipes: 200, runs: 50 } },
   // pipes: in the bucket and in every folder; runs: of each command, and rounds of an edit of every pipe.
   files: { run: files, defaults: { pipes: 10_000, runs: 3 } },
+  // pipes: in the bucket (and the file); runs: probes.
+  mirror: { run: mirror, defaults: { pipes: 10_000, runs: 20 } },
   // rate puts a second for seconds, over pipes keys, with clients SSE streams.
   sustained: { run: sustained, defaults: { seconds: 60, rate: 2_000, clients: 100, pipes: 100 } },
 };
@@ -50,6 +53,7 @@ Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   presence     --tabs (simulated tabs over two consoles), --pipes (in the bucket, the tabs move among them),
                --runs (probes: a new key on one console until the other's SSE clients list it)
   files        --pipes (in the bucket and every folder), --runs (of each files CLI command, and import rounds)
+  mirror       --pipes (in the bucket and pipes.json), --runs (probes: a put until each file holds it)
   sustained    --rate (puts a second), --seconds, --clients (SSE streams), --pipes (keys the puts go to)
 Results: bench-results/<benchmark>.json`;
 
