@@ -60,7 +60,15 @@ export async function sustained({ seconds = 60, rate = 2_000, clients = 100, pip
 
     const rss = [{ t: 0, kib: memoryOf(server.pid).rssKiB }];
     const cpuBefore = cpuMsOf(server.pid);
-    const sampler = setInterval(() => rss.push({ t: rss.length, kib: memoryOf(server.pid).rssKiB }), 1_000);
+    /** @type {number[]} the archive's queue (records not yet written) every second, from /api/health */
+    const archiveQueued = [];
+    const sampler = setInterval(() => {
+      rss.push({ t: rss.length, kib: memoryOf(server.pid).rssKiB });
+      fetch(`${server.url}/api/health`)
+        .then((res) => res.json())
+        .then((h) => archiveQueued.push(Number(h.archive_queued)))
+        .catch(() => undefined);
+    }, 1_000);
     /** @type {Map<number, number>} revision → when its put started */
     const sentAt = new Map();
     const total = seconds * rate;
@@ -141,6 +149,14 @@ export async function sustained({ seconds = 60, rate = 2_000, clients = 100, pip
       ],
       [`console RSS spread, last ${FLAT_WINDOW_S} s`, mib(tailSpreadKiB), '', '', 'flat', ''],
       ['console CPU', `${Math.round(cpuMs / (putMs / 1000))} ms/s`, '', '', '', ''],
+      [
+        'archive queue, max / at the end of the puts',
+        `${Math.max(0, ...archiveQueued)} / ${archiveQueued.at(-1) ?? '–'} records`,
+        '',
+        '',
+        '',
+        '',
+      ],
     ];
     const report = [
       `sustained: ${rate} puts/s × ${seconds} s over ${pipes} keys, ${clients} SSE clients; floor: a raw KV watch in the same run`,
@@ -168,6 +184,7 @@ export async function sustained({ seconds = 60, rate = 2_000, clients = 100, pip
         growthKiB,
         tailSpreadKiB,
         cpuMsPerS: cpuMs / (putMs / 1000),
+        archiveQueued,
         durationMs: ended.durationMs,
       }),
     };
