@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ArchivedChange, Entry } from '@/lib/pipes/entry';
 import type { TestConsole } from '../support/console';
+import { filesSeed } from '../support/files-seed';
 import { lastRevision, readBucket, type RawClient } from '../support/kv';
 import type { TestNats } from '../support/nats';
 import { waitFor } from '../support/poll';
@@ -21,23 +22,7 @@ const VIEWER = 'files-ui-viewer-token';
 let nats: TestNats, raw: RawClient, app: TestConsole;
 const folders: string[] = [];
 
-const SEED: Record<string, string> = {
-  top_events: JSON.stringify({
-    name: 'top_events',
-    sql: 'SELECT event, count() AS n\nFROM events\nGROUP BY event\nLIMIT {{limit}}',
-    parameters: [{ name: 'limit', type: 'number', default: 10, ui_hint: 'slider' }],
-    description: 'Most frequent events',
-    resolved_tables: ['events'],
-  }),
-  device_by_id: JSON.stringify({
-    name: 'device_by_id',
-    sql: "SELECT * FROM devices WHERE id = {{id}} -- ünïcödé '€'",
-    parameters: [{ name: 'id', type: 'string', required: true }],
-    allowed_roles: ['analyst', 'support'],
-  }),
-  a_first: JSON.stringify({ name: 'a_first', sql: 'SELECT 1' }),
-  broken: '{"name": "broken", "sql": ',
-};
+const SEED = filesSeed("SELECT * FROM devices WHERE id = {{id}} -- ünïcödé '€'");
 
 beforeAll(async () => {
   ({ nats, raw, app } = await startTestStack({ PIPES_ADMIN_TOKEN: ADMIN, PIPES_VIEWER_TOKEN: VIEWER }));

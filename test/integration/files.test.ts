@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ArchivedChange, Entry } from '@/lib/pipes/entry';
 import type { TestConsole } from '../support/console';
+import { filesSeed } from '../support/files-seed';
 import { lastRevision, readBucket, type RawClient } from '../support/kv';
 import type { TestNats } from '../support/nats';
 import { waitFor } from '../support/poll';
@@ -21,24 +22,7 @@ const TOKEN = 'files-admin-token';
 let nats: TestNats, raw: RawClient, app: TestConsole;
 const folders: string[] = [];
 
-/** Stored as another writer stores them: a field the console does not know, a parameter extra, an invalid entry. */
-const SEED: Record<string, string> = {
-  top_events: JSON.stringify({
-    name: 'top_events',
-    sql: 'SELECT event, count() AS n\nFROM events\nGROUP BY event\nLIMIT {{limit}}',
-    parameters: [{ name: 'limit', type: 'number', default: 10, ui_hint: 'slider' }],
-    description: 'Most frequent events',
-    resolved_tables: ['events'],
-  }),
-  device_by_id: JSON.stringify({
-    name: 'device_by_id',
-    sql: 'SELECT * FROM devices WHERE id = {{id}}',
-    parameters: [{ name: 'id', type: 'string', required: true }],
-    allowed_roles: ['analyst', 'support'],
-  }),
-  a_first: JSON.stringify({ name: 'a_first', sql: 'SELECT 1' }),
-  broken: '{"name": "broken", "sql": ',
-};
+const SEED = filesSeed('SELECT * FROM devices WHERE id = {{id}}');
 
 beforeAll(async () => {
   ({ nats, raw, app } = await startTestStack({ PIPES_ADMIN_TOKEN: TOKEN }));

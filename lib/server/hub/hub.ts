@@ -80,6 +80,8 @@ export class Hub implements WatchSink {
   private readonly clients = new Set<ClientListener>();
   private batch: Frame[] = [];
   private lastBatchAt = -Infinity;
+  private readonly now: () => number;
+  private readonly schedule: (run: () => void, delayMs: number) => void;
   private bucketEpoch = '';
   private readonly actors = new ActorLedger();
   private readonly ring: ChangeRing;
@@ -92,6 +94,8 @@ export class Hub implements WatchSink {
   private revisionWaiters: Array<{ revision: number; resolve: () => void }> = [];
 
   constructor(private readonly options: HubOptions) {
+    this.now = options.now ?? realNow;
+    this.schedule = options.schedule ?? realSchedule;
     this.ring = new ChangeRing(options.ringEvents ?? LIVE_DEFAULTS.ringEvents, options.ringBytes ?? LIVE_DEFAULTS.ringBytes);
   }
 
@@ -269,8 +273,7 @@ export class Hub implements WatchSink {
     this.ring.push(encoded);
     this.emit({ type: 'change', change: labelled, frame, ...(by ? { by } : {}) });
     if (this.batch.push(encoded) === 1) {
-      const since = (this.options.now ?? realNow)() - this.lastBatchAt;
-      (this.options.schedule ?? realSchedule)(() => this.deliverBatch(), Math.max(0, BATCH_GAP_MS - since));
+      this.schedule(() => this.deliverBatch(), Math.max(0, BATCH_GAP_MS - (this.now() - this.lastBatchAt)));
     }
     this.settle();
   }
@@ -307,7 +310,7 @@ export class Hub implements WatchSink {
     if (this.batch.length === 0) return;
     const frames = this.batch;
     this.batch = [];
-    this.lastBatchAt = (this.options.now ?? realNow)();
+    this.lastBatchAt = this.now();
     const event: ClientEvent = {
       type: 'changes',
       frames,

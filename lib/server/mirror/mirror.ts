@@ -68,18 +68,17 @@ export class Mirror {
   private summary: MirrorSummary | null = null;
   /** Why the lease, or the file, failed last; each clears on its next success. */
   private errors: { lease?: string; file?: string } = {};
+  /** The last tick's answer, to log when this instance starts or stops writing. */
   private held = false;
-  private writes = 0;
+  /** DIR/pipes.json; set when the mirror is on. */
+  private readonly path: string | undefined;
 
   constructor(
     private readonly settings: MirrorSettings & { bucket: string; instance: string },
     private readonly hub: Hub,
   ) {
     this.enabled = settings.dir !== undefined;
-  }
-
-  get file(): string | undefined {
-    return this.settings.dir ? join(this.settings.dir, PIPES_FILE) : undefined;
+    this.path = settings.dir ? join(settings.dir, PIPES_FILE) : undefined;
   }
 
   /** Follows the hub from now on, then takes part in the lease once the bucket is open. Never throws. */
@@ -127,11 +126,6 @@ export class Mirror {
     };
   }
 
-  /** Files this instance has written (a test tells the writer from the standby by it). */
-  get writeCount(): number {
-    return this.writes;
-  }
-
   private othersRecord(): Published | undefined {
     const value = this.lease?.othersValue();
     if (!value) return undefined;
@@ -149,7 +143,7 @@ export class Mirror {
       const published: Published = { holder: this.settings.instance, summary: this.summary };
       const held = await this.lease.tick(JSON.stringify(published));
       if (held !== this.held) {
-        log.info(held ? `mirror: this instance now writes ${this.file}` : `mirror: another instance writes ${this.file}`);
+        log.info(held ? `mirror: this instance now writes ${this.path}` : `mirror: another instance writes ${this.path}`);
         this.held = held;
       }
       this.ticked = true;
@@ -176,15 +170,17 @@ export class Mirror {
     this.dirty = false;
     const snapshot = this.hub.snapshot();
     const file = mirrorFileOf(snapshot.revision, snapshot.pipes);
-    const path = this.file!;
+    const path = this.path!;
     try {
-      this.written ??= await readFile(path, 'utf8').catch(() => null);
+      if (this.written === undefined) {
+        // Once, before the first write: the directory, and what a holder before this one wrote.
+        await mkdir(this.settings.dir!, { recursive: true });
+        this.written = await readFile(path, 'utf8').catch(() => null);
+      }
       const changed = file.text !== this.written;
       if (changed) {
-        await mkdir(this.settings.dir!, { recursive: true });
         await writeFileAtomic(path, file.text);
         this.written = file.text;
-        this.writes += 1;
       }
       // Unchanged bytes (another holder wrote them, or only invalid entries moved): nothing for
       // WaveHouse to reload, but the summary follows the bucket.
