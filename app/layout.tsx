@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { cookies } from 'next/headers';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { SessionProvider } from '@/components/auth/session-context';
@@ -8,7 +7,7 @@ import { ConnectionBadge } from '@/components/live/connection-badge';
 import { LiveProvider } from '@/components/live/live-provider';
 import { PresenceProvider } from '@/components/live/presence-provider';
 import { ToastProvider } from '@/components/ui/toast';
-import { SESSION_COOKIE, sessionOf } from '@/lib/server/auth';
+import { pageSession } from '@/lib/server/auth/page-session';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -32,8 +31,7 @@ const nav =
   'rounded px-2 py-1 text-sm text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100';
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const cookie = (await cookies()).get(SESSION_COOKIE);
-  const principal = sessionOf(cookie ? `${SESSION_COOKIE}=${cookie.value}` : null);
+  const principal = await pageSession();
   const user = principal && { name: principal.name, role: principal.role };
   return (
     <html lang="en">

@@ -1,10 +1,18 @@
 import { Suspense } from 'react';
 import { FilesActions } from '@/components/files/files-actions';
 import { MirrorStatus } from '@/components/mirror/mirror-status';
+import { queryParam, sortParam } from '@/components/pipes/list/list-preview';
 import { ListSkeleton } from '@/components/pipes/list/list-skeleton';
 import { LivePipeList } from '@/components/pipes/live-pipe-list';
+import { pageSession } from '@/lib/server/auth/page-session';
+import { listFirstScreen } from '@/lib/server/list-first-screen';
 
-export default function PipeListPage() {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export default async function PipeListPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  // proxy.ts already sends the signed-out to sign-in; the pipes go only into a signed-in page.
+  const preview = (await pageSession()) ? listFirstScreen(queryParam(params.q), sortParam(params.sort)) : undefined;
   return (
     <section>
       <div className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-2">
@@ -14,9 +22,9 @@ export default function PipeListPage() {
           <FilesActions />
         </div>
       </div>
-      {/* The search lives in the address (useSearchParams), read on the client only. */}
+      {/* The search lives in the address (useSearchParams); the first screen is rendered here. */}
       <Suspense fallback={<ListSkeleton />}>
-        <LivePipeList />
+        <LivePipeList preview={preview} />
       </Suspense>
     </section>
   );

@@ -31,3 +31,16 @@ test('an external KV put updates the open list page without reload', async ({ pa
   expect(navigations).toBe(0);
   await expect(page.getByRole('status').and(page.locator('[data-connection="live"]'))).toBeVisible();
 });
+
+test('the list page arrives with its first rows before the live channel has answered', async ({ page, kv }) => {
+  const key = uniqueKey('first_screen');
+  await kv.put(key, JSON.stringify({ name: key, sql: 'SELECT 1', description: `Rendered by the server (${key})` }));
+  // The console's cache has it once its API does.
+  await expect.poll(async () => (await page.request.get(`/api/pipes/${key}`)).status(), { timeout: 10_000 }).toBe(200);
+  // The live channel never answers: whatever rows the page shows, the server rendered.
+  await page.route('**/api/events*', () => {});
+
+  await page.goto(`/?q=${key}`);
+  await expect(page.locator(`tr[data-key="${key}"]`)).toContainText(`Rendered by the server (${key})`);
+  await expect(page.locator('[aria-label="Loading pipes"]')).toHaveCount(0);
+});

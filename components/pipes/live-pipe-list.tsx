@@ -7,13 +7,18 @@ import { ListSkeleton } from './list/list-skeleton';
 import { ListToolbar } from './list/list-toolbar';
 import { whenIdle } from './list/idle';
 import { countInvalid, filterPipes, sortPipes, warmSearchIndex } from './list/list-query';
+import { previewFits, type ListPreview } from './list/list-preview';
 import { deletedRows } from './list/row-marks';
 import { useListParams } from './list/use-list-params';
 import { useRowMarks } from './list/use-row-marks';
 import { PipeTable } from './pipe-table';
 
-/** The pipe list, kept current by the tab's live connection: searchable, sortable, marked. */
-export function LivePipeList() {
+/**
+ * The pipe list, kept current by the tab's live connection: searchable, sortable, marked. Until
+ * the tab has its snapshot it shows the server's first screen (`preview`) for the same search
+ * and sort, or a skeleton.
+ */
+export function LivePipeList({ preview }: { preview?: ListPreview }) {
   // Deferred, all three together: a burst of changes (one render each) costs one re-sort when
   // the browser is free, not one per change, and never holds up typing.
   const synced = useDeferredValue(useLive((s) => s.synced));
@@ -34,7 +39,15 @@ export function LivePipeList() {
   const invalid = useMemo(() => countInvalid(pipes.values()), [pipes]);
   const shown = visible.length - (ghosts.length === 0 ? 0 : visible.filter((e) => !pipes.has(e.key)).length);
 
-  if (!synced) return <ListSkeleton />;
+  if (!synced) {
+    if (!previewFits(preview, query, sort)) return <ListSkeleton />;
+    return (
+      <>
+        <ListToolbar query={query} onQuery={setQuery} sort={sort} onSort={setSort} shown={preview.matching} total={preview.total} invalid={preview.invalid} revision={preview.revision} />
+        {preview.rows.length === 0 ? <NoMatches query={query} onClear={() => setQuery('')} /> : <PipeTable rows={preview.rows} marks={marks} />}
+      </>
+    );
+  }
   if (pipes.size === 0 && ghosts.length === 0) {
     return (
       <>

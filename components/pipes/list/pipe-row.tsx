@@ -77,7 +77,9 @@ export const PipeRow = memo(function PipeRow({
       <td className="hidden truncate py-2 pr-3 font-mono text-xs text-zinc-500 lg:table-cell">{firstLine(entry.value?.sql ?? entry.raw)}</td>
       <td className="py-2 pr-3 text-right text-zinc-500 tabular-nums">{entry.revision}</td>
       <td className="hidden py-2 pr-3 text-zinc-500 tabular-nums sm:table-cell">
-        <time dateTime={entry.updated} title={entry.updated}>
+        {/* The server's first screen has the server's time zone; the row renders again, in the
+            viewer's, when the tab's own snapshot replaces the entry. */}
+        <time dateTime={entry.updated} title={entry.updated} suppressHydrationWarning>
           {localDateTime(entry.updated)}
         </time>
         <span className="ml-2 text-xs text-zinc-400" title="changed by">
