@@ -1,14 +1,15 @@
 // The production server (`node server.mjs -H host -p port`, what `npm start`, the tests and the
 // benchmarks run): Next's own request handler behind a plain node:http server, so that
-// `GET /api/events` can go straight from the hub to the socket (README, "Live channel"). The
-// fast path is lib/server/live/serve-events.ts, compiled with the app and handed over on
-// globalThis by the app's start; until then, or under plain `next start`, the route handler
-// serves it.
+// `GET /api/events` can go straight from the hub to the socket (README, "Live channel") and
+// `GET /api/pipes` can send the list compressed once per revision. These fast paths
+// (lib/server/live/serve-events.ts, lib/server/http/serve-list.ts) are compiled with the app and
+// handed over on globalThis by the app's start; until then, or under plain `next start`, the
+// route handlers serve them.
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOST, DEFAULT_PORT } from './lib/defaults.mjs';
-import { SERVE_EVENTS_KEY } from './lib/server/live/handover.mjs';
+import { FAST_PATHS_KEY } from './lib/server/http/fast-paths.mjs';
 
 const startedAt = performance.now();
 process.env.NODE_ENV = 'production';
@@ -67,12 +68,14 @@ const server = createServer((req, res) => {
     answer(res, 400, 'the path is not valid percent-encoding (a % must start %XX escapes of UTF-8 bytes)');
     return;
   }
-  const serveEvents = /** @type {Record<symbol, ((req: unknown, res: unknown) => Promise<void>) | undefined>} */ (globalThis)[
-    SERVE_EVENTS_KEY
-  ];
-  if (serveEvents && req.method === 'GET' && (req.url === '/api/events' || req.url?.startsWith('/api/events?'))) {
-    serveEvents(req, res).catch((err) => {
-      console.error('GET /api/events failed:', err);
+  const fastPaths = /** @type {Record<symbol, Map<string, import('./lib/server/http/fast-paths.mjs').FastPath> | undefined>} */ (
+    globalThis
+  )[FAST_PATHS_KEY];
+  const path = req.url?.split('?', 1)[0] ?? '/';
+  const fastPath = req.method === 'GET' ? fastPaths?.get(path) : undefined;
+  if (fastPath) {
+    fastPath(req, res).catch((err) => {
+      console.error(`GET ${path} failed:`, err);
       if (!res.headersSent) answer(res, 500, 'internal error; see the server log');
       else res.destroy();
     });

@@ -81,11 +81,14 @@ export async function listPipes(): Promise<Snapshot> {
   return hub.snapshot();
 }
 
-/** `{ revision, pipes }` from the watched cache, sorted by key, as JSON text (cached per revision). */
-export async function listPipesJson(): Promise<string> {
+/**
+ * `{ revision, pipes }` from the watched cache, sorted by key, as JSON text (cached per
+ * revision), with the snapshot it was made from: the version its compressed forms are kept by.
+ */
+export async function listPipesJson(): Promise<{ json: string; version: object }> {
   const hub = getHub();
   await hub.ready();
-  return hub.snapshotJson();
+  return { version: hub.snapshot(), json: hub.snapshotJson() };
 }
 
 export async function getPipe(key: string): Promise<Entry> {

@@ -6,7 +6,8 @@ import { config, ConfigError } from '@/lib/server/config';
 import { getSupervisor } from '@/lib/server/hub';
 import { getMirror } from '@/lib/server/mirror';
 import { getPresence } from '@/lib/server/presence';
-import { SERVE_EVENTS_KEY } from '@/lib/server/live/handover.mjs';
+import { FAST_PATHS_KEY, type FastPath } from '@/lib/server/http/fast-paths.mjs';
+import { serveList } from '@/lib/server/http/serve-list';
 import { serveEvents } from '@/lib/server/live/serve-events';
 import { errorMessage, log } from '@/lib/server/log';
 
@@ -30,8 +31,11 @@ export function startServer(): void {
   const archiver = getArchiver();
   const presence = getPresence();
   const mirror = getMirror();
-  // server.mjs serves GET /api/events with this, straight to the socket, once it is here.
-  (globalThis as Record<symbol, unknown>)[SERVE_EVENTS_KEY] = serveEvents;
+  // server.mjs serves these GETs straight to the socket, once they are here.
+  (globalThis as Record<symbol, unknown>)[FAST_PATHS_KEY] = new Map<string, FastPath>([
+    ['/api/events', serveEvents],
+    ['/api/pipes', serveList],
+  ]);
   const pipesDir = config().pipesDir;
   if (pipesDir) {
     void bootstrapSqlFiles(pipesDir).catch((err) => log.error('.sql bootstrap failed', { error: errorMessage(err) }));

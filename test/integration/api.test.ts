@@ -199,6 +199,33 @@ describe('reads come from the watched cache', () => {
   });
 });
 
+describe('a large list is compressed once per revision', () => {
+  // Over 64 KiB of JSON: the list is compressed by the route, not by Next.
+  beforeAll(async () => {
+    const description = 'x'.repeat(600);
+    for (let i = 0; i < 150; i++)
+      await raw.kv.put(`big_list_${i}`, JSON.stringify({ name: `big_list_${i}`, sql: 'SELECT 1', description }));
+    const last = (await raw.kv.status()).streamInfo.state.last_seq;
+    await waitFor(async () => ((await listing()).revision >= last ? true : undefined), { what: `the cache to reach revision ${last}` });
+  });
+
+  const listIn = (acceptEncoding: string) => api('/api/pipes', { headers: { 'accept-encoding': acceptEncoding } });
+
+  test('GET /api/pipes answers in Brotli when the client takes it, else gzip, else plain', async () => {
+    const encodings = await Promise.all(
+      ['gzip, deflate, br', 'gzip, deflate', 'identity'].map(async (a) => (await listIn(a)).headers.get('content-encoding')),
+    );
+    expect(encodings).toEqual(['br', 'gzip', null]);
+  });
+
+  test('the compressed list is the same JSON as the plain one', async () => {
+    const text = async (acceptEncoding: string) => (await listIn(acceptEncoding)).text();
+    const [br, gzip, plain] = await Promise.all([text('br'), text('gzip'), text('identity')]);
+    expect(JSON.parse(plain).pipes.length).toBeGreaterThanOrEqual(150);
+    expect([br, gzip]).toEqual([plain, plain]);
+  });
+});
+
 describe('PUT writes the WaveHouse wire format', () => {
   const fixtureLine = readFileSync(FIXTURE, 'utf8')
     .split('\n')

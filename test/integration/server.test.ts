@@ -55,6 +55,19 @@ test('an event stream refused for want of a credential carries the headers every
   expect(res.headers.get('x-frame-options')).toBe('DENY');
 });
 
+test('the pipe list, answered before Next sees it, carries the headers every answer carries', async () => {
+  const res = await fetch(`${app.url}/api/pipes`, { headers: { authorization: 'Bearer server-test-admin-token' } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('x-frame-options')).toBe('DENY');
+});
+
+test('the pipe list refused for want of a credential carries them too', async () => {
+  const res = await fetch(`${app.url}/api/pipes`);
+  expect(res.status).toBe(401);
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+});
+
 test('/favicon.ico is served from public/ to anyone, as an icon', async () => {
   const res = await fetch(`${app.url}/favicon.ico`, { redirect: 'manual' });
   expect(res.status).toBe(200);

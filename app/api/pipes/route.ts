@@ -1,9 +1,8 @@
 import { apiRoute } from '@/lib/server/http/api-route';
-import { listPipesJson } from '@/lib/server/pipe-service';
+import { listAnswer } from '@/lib/server/http/list-answer';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = apiRoute(
-  'read',
-  async () => new Response(await listPipesJson(), { headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } }),
-);
+// server.mjs answers this on its fast path (lib/server/http/serve-list.ts), compressed once per
+// revision; this handler is the same answer for plain `next start`.
+export const GET = apiRoute('read', (request) => listAnswer(request, { encode: false }));

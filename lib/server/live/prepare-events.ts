@@ -37,7 +37,7 @@ export async function prepareEvents(request: Request, hub: Hub = getHub()): Prom
     // Say so instead of streaming silence.
     hub.assertJetStream();
   } catch (err) {
-    return { kind: 'refused', response: withSecurityHeaders(errorResponse(err)) };
+    return { kind: 'refused', response: errorResponse(err) };
   }
   const { pingMs, queueBytes } = config().live;
   const lastEventId = lastEventIdOf(request);
@@ -47,12 +47,6 @@ export async function prepareEvents(request: Request, hub: Hub = getHub()): Prom
     queueBytes,
     open: (sink) => openSubscription(hub, sink, { lastEventId, pingMs, presence: getPresence() }),
   };
-}
-
-// server.mjs's fast path answers without Next, whose configuration adds these to every answer.
-function withSecurityHeaders(response: Response): Response {
-  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
-  return response;
 }
 
 /** The id a reconnecting client resumes from: EventSource's Last-Event-ID, or `?lastEventId=`. */

@@ -13,7 +13,7 @@ import { repoRoot } from '../../lib/cli.mjs';
 const RUNTIME_FILES = [
   'server.mjs',
   'lib/defaults.mjs',
-  'lib/server/live/handover.mjs',
+  'lib/server/http/fast-paths.mjs',
   'next.config.mjs',
   'package.json',
   'lib/server/static-security-headers.json',
