@@ -17,7 +17,7 @@ export type Entry = {
   actor?: string;
   /** Why, when the writer said (a change note). */
   note?: string;
-  /** Lint findings that do not stop a save. */
+  /** Lint findings that do not stop a save: only on the answers about one pipe (GET and PUT of it). */
   warnings?: string[];
 };
 

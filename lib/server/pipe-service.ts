@@ -91,12 +91,19 @@ export async function listPipesJson(): Promise<{ json: string; version: object }
   return { version: hub.snapshot(), json: hub.snapshotJson() };
 }
 
+/** One pipe, with the warnings WaveHouse's rules find in it. */
 export async function getPipe(key: string): Promise<Entry> {
   const hub = getHub();
   await hub.ready();
   const entry = hub.get(checkKey(key));
   if (!entry) throw new NotFoundError(`no pipe "${key}"`);
-  return entry;
+  return withWarnings(entry);
+}
+
+/** The entry with its `warnings` (none on an invalid one): computed here, not for every change the cache applies. */
+function withWarnings(entry: Entry): Entry {
+  const warnings = entry.value ? pipeWarnings(entry.value, entry.key) : [];
+  return warnings.length ? { ...entry, warnings } : entry;
 }
 
 export async function putPipe(key: string, body: unknown, precondition: Precondition | undefined, author: Author): Promise<Entry> {
@@ -122,9 +129,8 @@ export async function putPipe(key: string, body: unknown, precondition: Precondi
   }
   await settle(key, { revision }, author);
   const written = hub.get(key);
-  if (written?.revision === revision) return written;
-  const warnings = pipeWarnings(parsed.value, key);
-  return {
+  if (written?.revision === revision) return withWarnings(written);
+  return withWarnings({
     key,
     revision,
     updated: new Date().toISOString(),
@@ -132,8 +138,7 @@ export async function putPipe(key: string, body: unknown, precondition: Precondi
     value: parsed.value,
     actor: author.principal.name,
     ...(author.note === undefined ? {} : { note: author.note }),
-    ...(warnings.length ? { warnings } : {}),
-  };
+  });
 }
 
 /**

@@ -378,7 +378,7 @@ describe('names of new pipes', () => {
   });
 });
 
-describe('write answers', () => {
+describe('answers about one pipe carry its warnings', () => {
   test('a PUT answers with the warnings of what it wrote', async () => {
     const res = await putJson(
       pipePath('warned'),
@@ -388,6 +388,18 @@ describe('write answers', () => {
     expect(res.status).toBe(200);
     const { warnings } = (await res.json()) as Entry;
     expect(warnings).toEqual([expect.stringContaining('since'), expect.stringContaining('unused')]);
+  });
+
+  test('a GET of one pipe another writer put answers with its warnings', async () => {
+    await raw.kv.put('warned_ext', JSON.stringify({ name: 'warned_ext', sql: 'SELECT {{since}}' }));
+    const entry = await waitFor(
+      async () => {
+        const r = await api(pipePath('warned_ext'));
+        return r.status === 200 ? ((await r.json()) as Entry) : undefined;
+      },
+      { what: 'warned_ext to be served' },
+    );
+    expect(entry.warnings).toEqual([expect.stringContaining('since')]);
   });
 });
 

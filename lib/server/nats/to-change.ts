@@ -2,7 +2,6 @@ import 'server-only';
 import type { KvEntry } from '@nats-io/kv';
 import type { Change, Entry } from '@/lib/pipes/entry';
 import { parseStoredPipe } from '@/lib/pipes/schema';
-import { pipeWarnings } from '@/lib/pipes/warnings';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -26,7 +25,11 @@ export function messageToChange(m: BucketMessage, subjectPrefix: string): Change
   return toEntry(key, m.seq, updated, m.data);
 }
 
-/** Builds an Entry from stored bytes; an invalid value is kept with its reason and raw text. */
+/**
+ * Builds an Entry from stored bytes; an invalid value is kept with its reason and raw text.
+ * Without `warnings`: only the answers about one pipe carry them (pipe-service.ts), so the watch,
+ * the list and the live events do not spend a lint of every pipe on every change.
+ */
 export function toEntry(key: string, revision: number, updated: string, bytes: Uint8Array): Entry {
   let text: string;
   try {
@@ -39,6 +42,5 @@ export function toEntry(key: string, revision: number, updated: string, bytes: U
   if (!parsed.ok) {
     return { key, revision, updated, operation: 'PUT', value: null, raw: text, invalid: { message: parsed.message } };
   }
-  const warnings = pipeWarnings(parsed.value, key);
-  return { key, revision, updated, operation: 'PUT', value: parsed.value, ...(warnings.length ? { warnings } : {}) };
+  return { key, revision, updated, operation: 'PUT', value: parsed.value };
 }
