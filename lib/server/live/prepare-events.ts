@@ -5,7 +5,11 @@ import { errorResponse } from '@/lib/server/http/error-response';
 import { getHub, type Hub } from '@/lib/server/hub';
 import { getPresence } from '@/lib/server/presence';
 import { STATIC_SECURITY_HEADERS } from '@/lib/server/security-headers';
+import { PingRound } from './ping-round';
 import { openSubscription, type EventSink, type Subscription } from './subscription';
+
+// Next evaluates a server module more than once (the route, the fast path): one round per process.
+const holder = globalThis as typeof globalThis & { __pipesPingRound?: PingRound };
 
 /** An event stream's own headers: no caching, no proxy buffering. */
 export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = {
@@ -40,12 +44,13 @@ export async function prepareEvents(request: Request, hub: Hub = getHub()): Prom
     return { kind: 'refused', response: errorResponse(err) };
   }
   const { pingMs, queueBytes } = config().live;
+  const pings = (holder.__pipesPingRound ??= new PingRound(pingMs));
   const lastEventId = lastEventIdOf(request);
   return {
     kind: 'stream',
     headers: EVENT_STREAM_HEADERS,
     queueBytes,
-    open: (sink) => openSubscription(hub, sink, { lastEventId, pingMs, presence: getPresence() }),
+    open: (sink) => openSubscription(hub, sink, { lastEventId, pings, presence: getPresence() }),
   };
 }
 

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '@/lib/live/protocol';
 import type { Frame } from '@/lib/server/hub/change-ring';
 import type { ClientListener, HubStatus } from '@/lib/server/hub';
-import { openSubscription, type EventSink, type SubscriptionHub } from './subscription';
+import { PingRound } from './ping-round';
+import { openSubscription, type EventSink, type SubscriptionHub, type SubscriptionOptions } from './subscription';
 
 const frame = (text: string) => Buffer.from(text);
 
@@ -54,11 +55,13 @@ function fakeSink(room = Infinity) {
   return { sink, written };
 }
 
-const OPTIONS = { pingMs: 1_000 };
+// A round of its own for each test, its timer on that test's fake clock.
+let OPTIONS: SubscriptionOptions;
 
 describe('openSubscription', () => {
   beforeEach(() => {
     vi.useFakeTimers();
+    OPTIONS = { pings: new PingRound(1_000) };
   });
   afterEach(() => {
     vi.useRealTimers();

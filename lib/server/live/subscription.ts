@@ -1,6 +1,7 @@
 import 'server-only';
 import { encodeComment, encodeRetry } from '@/lib/live/sse';
 import type { ClientEvent, Hub } from '@/lib/server/hub';
+import type { PingRound } from './ping-round';
 
 /** Where one client's bytes go: a Node response (serve-events.ts) or a web stream (web-stream.ts). */
 export type EventSink = {
@@ -18,7 +19,8 @@ export type PresenceFeed = { frame(): Buffer; subscribe(listener: (frame: Buffer
 export type SubscriptionOptions = {
   /** Last-Event-ID sent by a reconnecting client. */
   lastEventId?: number;
-  pingMs: number;
+  /** The keep-alive comments' timer, shared by every stream. */
+  pings: PingRound;
   /** Who has which pipe open: sent after the status, and again on every change. */
   presence?: PresenceFeed;
 };
@@ -41,76 +43,93 @@ const PING = Buffer.from(encodeComment('ping'));
  * bucket. Every frame is a Buffer the hub encoded once; nothing here copies it.
  */
 export function openSubscription(hub: SubscriptionHub, sink: EventSink, options: SubscriptionOptions): Subscription {
-  let sent = 0; // highest revision this client has been brought to
-  let behind = false;
-  // A status or presence frame was dropped for want of room: drained() sends the current ones.
-  let stale = false;
-  let closed = false;
-  const writeOrMark = (frame: Buffer) => {
-    if (sink.hasRoom()) sink.write(frame);
-    else stale = true;
-  };
+  return new EventSubscription(hub, sink, options);
+}
 
-  const sendSnapshot = () => {
-    sink.write(hub.snapshotFrame());
-    sent = hub.snapshot().revision;
-  };
+// One object per open stream, its methods on the prototype: with 10,000 streams, a closure per
+// callback per stream was a kilobyte each of what they hold (README, "Benchmarks").
+class EventSubscription implements Subscription {
+  /** Highest revision this client has been brought to. */
+  private sent = 0;
+  private behind = false;
+  /** A status or presence frame was dropped for want of room: drained() sends the current ones. */
+  private stale = false;
+  private closed = false;
+  private readonly unsubscribe: () => void;
+  private readonly stopPresence: (() => void) | undefined;
 
-  sink.write(RETRY);
-  sink.write(hub.statusFrame());
-  if (options.presence) sink.write(options.presence.frame());
-  const resume = options.lastEventId === undefined ? undefined : hub.changesSince(options.lastEventId);
-  if (resume) {
-    for (const frame of resume) sink.write(frame.bytes);
-    sent = resume.at(-1)?.revision ?? options.lastEventId!;
-  } else if (hub.status().ready) {
-    sendSnapshot();
-  } // else: the hub's first snapshot event reaches this client below.
+  constructor(
+    private readonly hub: SubscriptionHub,
+    private readonly sink: EventSink,
+    private readonly options: SubscriptionOptions,
+  ) {
+    sink.write(RETRY);
+    sink.write(hub.statusFrame());
+    if (options.presence) sink.write(options.presence.frame());
+    const resume = options.lastEventId === undefined ? undefined : hub.changesSince(options.lastEventId);
+    if (resume) {
+      for (const frame of resume) sink.write(frame.bytes);
+      this.sent = resume.at(-1)?.revision ?? options.lastEventId!;
+    } else if (hub.status().ready) {
+      this.sendSnapshot();
+    } // else: the hub's first snapshot event reaches this client in onEvent.
+    this.unsubscribe = hub.subscribe(this.onEvent.bind(this));
+    this.stopPresence = options.presence?.subscribe(this.writeOrMark.bind(this));
+    options.pings.join(this);
+  }
 
-  const onEvent = (event: ClientEvent) => {
+  drained(): void {
+    if (this.closed || !this.sink.hasRoom() || !(this.behind || this.stale)) return;
+    // What was dropped meanwhile: the link's status and who is where, as they are now.
+    this.sink.write(this.hub.statusFrame());
+    if (this.options.presence) this.sink.write(this.options.presence.frame());
+    this.stale = false;
+    if (this.behind) {
+      this.behind = false;
+      this.sendSnapshot();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    this.stopPresence?.();
+    this.options.pings.leave(this);
+  }
+
+  ping(): void {
+    if (this.sink.hasRoom()) this.sink.write(PING);
+  }
+
+  private onEvent(event: ClientEvent): void {
     if (event.type === 'status') {
-      writeOrMark(event.frame);
+      this.writeOrMark(event.frame);
       return;
     }
-    if (behind) return;
-    if (!sink.hasRoom()) {
-      behind = true; // drained() sends a fresh snapshot once the client has caught up.
+    if (this.behind) return;
+    if (!this.sink.hasRoom()) {
+      this.behind = true; // drained() sends a fresh snapshot once the client has caught up.
       return;
     }
-    if (event.type === 'snapshot') sendSnapshot();
-    else if (event.frames[0]!.revision > sent) {
-      sink.write(event.bytes); // the whole batch in one write
-      sent = event.last;
+    if (event.type === 'snapshot') this.sendSnapshot();
+    else if (event.frames[0]!.revision > this.sent) {
+      this.sink.write(event.bytes); // the whole batch in one write
+      this.sent = event.last;
     } else {
       // Opened within the batch: its snapshot or resume already holds the first changes.
-      for (const frame of event.frames) if (frame.revision > sent) sink.write(frame.bytes);
-      sent = Math.max(sent, event.last);
+      for (const frame of event.frames) if (frame.revision > this.sent) this.sink.write(frame.bytes);
+      this.sent = Math.max(this.sent, event.last);
     }
-  };
-  const unsubscribe = hub.subscribe(onEvent);
-  const stopPresence = options.presence?.subscribe(writeOrMark);
-  const ping = setInterval(() => {
-    if (sink.hasRoom()) sink.write(PING);
-  }, options.pingMs);
+  }
 
-  return {
-    drained() {
-      if (closed || !sink.hasRoom() || !(behind || stale)) return;
-      // What was dropped meanwhile: the link's status and who is where, as they are now.
-      sink.write(hub.statusFrame());
-      if (options.presence) sink.write(options.presence.frame());
-      stale = false;
-      if (behind) {
-        behind = false;
-        sendSnapshot();
-      }
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      unsubscribe();
-      stopPresence?.();
-      clearInterval(ping);
-    },
-  };
+  private writeOrMark(frame: Buffer): void {
+    if (this.sink.hasRoom()) this.sink.write(frame);
+    else this.stale = true;
+  }
+
+  private sendSnapshot(): void {
+    this.sink.write(this.hub.snapshotFrame());
+    this.sent = this.hub.snapshot().revision;
+  }
 }
