@@ -111,9 +111,11 @@ export class PipeBucket {
   }
 
   /**
-   * Visits every change the bucket still holds, every key's kept revisions, in bucket order.
-   * An ordered pull consumer, 256 messages at a time, so a large bucket is never all in memory
-   * (a watch's push consumer sends as fast as the server can).
+   * Visits every change the bucket held when it was called, every key's kept revisions, in
+   * bucket order. An ordered pull consumer, 256 messages at a time, so a large bucket is never
+   * all in memory (a watch's push consumer sends as fast as the server can). It stops at the
+   * last of those: under a steady stream of writes "nothing pending" never comes, and the walk
+   * would follow the writes forever.
    */
   async everyHeld(visit: (change: Change) => Promise<void> | void): Promise<void> {
     const stream = `KV_${this.name}`;
@@ -124,9 +126,10 @@ export class PipeBucket {
       if (num_pending === 0) return;
       const messages = await guard(() => consumer.consume({ max_messages: 256 }));
       try {
+        let left = num_pending;
         for await (const m of messages) {
           await visit(messageToChange({ ...pick(m), operation: m.headers?.get(OPERATION) }, prefix));
-          if (m.info.pending === 0) break;
+          if (--left === 0 || m.info.pending === 0) break;
         }
       } finally {
         messages.stop();
