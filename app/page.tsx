@@ -1,8 +1,6 @@
-import { Suspense } from 'react';
 import { FilesActions } from '@/components/files/files-actions';
 import { MirrorStatus } from '@/components/mirror/mirror-status';
 import { queryParam, sortParam } from '@/components/pipes/list/list-preview';
-import { ListSkeleton } from '@/components/pipes/list/list-skeleton';
 import { LivePipeList } from '@/components/pipes/live-pipe-list';
 import { pageSession } from '@/lib/server/auth/page-session';
 import { listFirstScreen } from '@/lib/server/list-first-screen';
@@ -12,7 +10,8 @@ type SearchParams = Record<string, string | string[] | undefined>;
 export default async function PipeListPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   // proxy.ts already sends the signed-out to sign-in; the pipes go only into a signed-in page.
-  const preview = (await pageSession()) ? listFirstScreen(queryParam(params.q), sortParam(params.sort)) : undefined;
+  const initial = { query: queryParam(params.q), sort: sortParam(params.sort) };
+  const preview = (await pageSession()) ? listFirstScreen(initial.query, initial.sort) : undefined;
   return (
     <section>
       <div className="mb-4 flex flex-wrap items-center gap-x-4 gap-y-2">
@@ -22,10 +21,8 @@ export default async function PipeListPage({ searchParams }: { searchParams: Pro
           <FilesActions />
         </div>
       </div>
-      {/* The search lives in the address (useSearchParams); the first screen is rendered here. */}
-      <Suspense fallback={<ListSkeleton />}>
-        <LivePipeList preview={preview} />
-      </Suspense>
+      {/* The search lives in the address; the first screen is rendered here, in the page itself. */}
+      <LivePipeList initial={initial} preview={preview} />
     </section>
   );
 }

@@ -44,3 +44,26 @@ test('the list page arrives with its first rows before the live channel has answ
   await expect(page.locator(`tr[data-key="${key}"]`)).toContainText(`Rendered by the server (${key})`);
   await expect(page.locator('[aria-label="Loading pipes"]')).toHaveCount(0);
 });
+
+test('what is typed into the search before the page has started is kept as the search', async ({ page, kv }) => {
+  const key = uniqueKey('typed_early');
+  await kv.put(key, JSON.stringify({ name: key, sql: 'SELECT 1' }));
+  await expect.poll(async () => (await page.request.get(`/api/pipes/${key}`)).status(), { timeout: 10_000 }).toBe(200);
+  // The page's scripts wait until the search has been typed into the server's page.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/_next/static/**/*.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+
+  await page.goto('/', { waitUntil: 'commit' });
+  const search = page.getByPlaceholder('Search name, description, SQL');
+  await search.fill(key);
+  release();
+
+  await expect(page.locator('[data-connection="live"]')).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('tr[data-key]')).toHaveCount(1);
+  await expect(page.locator(`tr[data-key="${key}"]`)).toBeVisible();
+  await expect(search).toHaveValue(key);
+});

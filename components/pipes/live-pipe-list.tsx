@@ -6,7 +6,7 @@ import { EmptyState, NoMatches } from './list/empty-state';
 import { ListSkeleton } from './list/list-skeleton';
 import { ListToolbar } from './list/list-toolbar';
 import { whenIdle } from './list/idle';
-import { countInvalid, filterPipes, sortPipes, warmSearchIndex } from './list/list-query';
+import { countInvalid, filterPipes, sortPipes, warmSearchIndex, type SortKey } from './list/list-query';
 import { previewFits, type ListPreview } from './list/list-preview';
 import { deletedRows } from './list/row-marks';
 import { useListParams } from './list/use-list-params';
@@ -18,14 +18,14 @@ import { PipeTable } from './pipe-table';
  * the tab has its snapshot it shows the server's first screen (`preview`) for the same search
  * and sort, or a skeleton.
  */
-export function LivePipeList({ preview }: { preview?: ListPreview }) {
+export function LivePipeList({ initial, preview }: { initial: { query: string; sort: SortKey }; preview?: ListPreview }) {
   // Deferred, all three together: a burst of changes (one render each) costs one re-sort when
   // the browser is free, not one per change, and never holds up typing.
   const synced = useDeferredValue(useLive((s) => s.synced));
   const pipes = useDeferredValue(useLive((s) => s.pipes));
   const revision = useDeferredValue(useLive((s) => s.revision));
   const marks = useRowMarks();
-  const { query, setQuery, sort, setSort } = useListParams();
+  const { query, setQuery, sort, setSort } = useListParams(initial);
   // Typing stays responsive: the input updates at once, the filtered list right after.
   const deferredQuery = useDeferredValue(query);
 

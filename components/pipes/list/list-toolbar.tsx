@@ -27,6 +27,14 @@ export function ListToolbar({
   revision: number;
 }) {
   const search = useRef<HTMLInputElement>(null);
+  // The box is in the server's page before React runs: what was typed into it meanwhile fired
+  // no change event, and would be wiped at the next render. Take it as the search.
+  useEffect(() => {
+    const typed = search.current?.value;
+    if (typed !== undefined && typed !== query) onQuery(typed);
+    // Once, at hydration: later the box and `query` move together.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;

@@ -1,21 +1,23 @@
 'use client';
 
-import { useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { isSortKey, type SortKey } from './list-query';
+import type { SortKey } from './list-query';
 
 /**
  * The search and sort, kept in the address (?q=…&sort=…) so that going back from a pipe, a
- * reload or a shared link shows the same list. Written with replaceState, debounced: typing
- * adds no history entries and never waits for the router.
+ * reload or a shared link shows the same list. The page reads them from the address it was
+ * rendered for (`initial`: no Suspense boundary for useSearchParams, which would hold back the
+ * server's first screen); written with replaceState, debounced: typing adds no history entries
+ * and never waits for the router.
  */
-export function useListParams(): { query: string; setQuery: (q: string) => void; sort: SortKey; setSort: (s: SortKey) => void } {
-  const params = useSearchParams();
-  const [query, setQuery] = useState(() => params.get('q') ?? '');
-  const [sort, setSort] = useState<SortKey>(() => {
-    const s = params.get('sort');
-    return isSortKey(s) ? s : 'name';
-  });
+export function useListParams(initial: { query: string; sort: SortKey }): {
+  query: string;
+  setQuery: (q: string) => void;
+  sort: SortKey;
+  setSort: (s: SortKey) => void;
+} {
+  const [query, setQuery] = useState(initial.query);
+  const [sort, setSort] = useState<SortKey>(initial.sort);
   useEffect(() => {
     const timer = setTimeout(() => {
       const url = new URL(window.location.href);
