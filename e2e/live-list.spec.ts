@@ -67,3 +67,20 @@ test('what is typed into the search before the page has started is kept as the s
   await expect(page.locator(`tr[data-key="${key}"]`)).toBeVisible();
   await expect(search).toHaveValue(key);
 });
+
+test('the list page fetches the whole list itself and opens its live channel from that revision', async ({ page, kv }) => {
+  const key = uniqueKey('head_start');
+  await kv.put(key, JSON.stringify({ name: key, sql: 'SELECT 1' }));
+  await expect.poll(async () => (await page.request.get(`/api/pipes/${key}`)).status(), { timeout: 10_000 }).toBe(200);
+  const list = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/pipes');
+  const events = page.waitForRequest((req) => new URL(req.url()).pathname === '/api/events');
+
+  await page.goto('/');
+  const { revision } = (await (await list).json()) as { revision: number };
+  expect(new URL((await events).url()).searchParams.get('lastEventId')).toBe(String(revision));
+
+  // Resumed, not snapshot-less: a change after that revision still arrives.
+  const later = uniqueKey('head_start_later');
+  await kv.put(later, JSON.stringify({ name: later, sql: 'SELECT 2' }));
+  await expect(page.locator(`tr[data-key="${later}"]`)).toBeVisible({ timeout: 10_000 });
+});

@@ -99,8 +99,10 @@ test('the pipe list shows hostile descriptions, SQL and raw values as text, runs
   await expect(rawRow).toContainText(RAW);
   await expect(schemaRow).toContainText(/invalid: /);
   await expect(schemaRow).toContainText(RAW);
-  // Nothing of the payloads became an element.
-  await expect(page.locator('main img, main script, main svg[onload], main iframe, main b[onmouseover]')).toHaveCount(0);
+  // Nothing of the payloads became an element (the one script is the page's own fetch of the list).
+  await expect(page.locator('main img, main script:not(#list-head-start), main svg[onload], main iframe, main b[onmouseover]')).toHaveCount(
+    0,
+  );
   await check();
 });
 

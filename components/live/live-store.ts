@@ -6,10 +6,13 @@ import type { LiveEvent } from '@/lib/live/protocol';
 import { initialLiveState, liveReducer, type ConnectionState, type LiveAction, type LiveState } from '@/lib/live/reducer';
 import { shareWithOtherTabs } from './browser-tab-share';
 import { EventSourceConnection } from './event-source-connection';
+import { takeListHeadStart } from './list-head-start';
 import { eventsOfSharedState, sharedStateOf, type Relay, type SharedState, type TabShare, type TabShareHost } from './tab-share';
 
 // Hidden tabs get no animation frames: their events are applied by this timer instead.
 const HIDDEN_FLUSH_MS = 250;
+// How long the lead waits for the page's own fetch of the list before it asks the channel.
+const HEAD_START_WAIT_MS = 5_000;
 
 export class LiveStore implements TabShareHost {
   private state: LiveState = initialLiveState;
@@ -47,13 +50,14 @@ export class LiveStore implements TabShareHost {
   lead(): void {
     this.flush(); // resume from everything this tab has
     this.connection?.close();
-    this.connection = new EventSourceConnection(
+    const onEvent = (event: LiveEvent) => {
+      this.share?.publish({ type: 'event', event });
+      this.enqueue(event);
+    };
+    const connection = new EventSourceConnection(
       this.url,
       {
-        event: (event) => {
-          this.share?.publish({ type: 'event', event });
-          this.enqueue(event);
-        },
+        event: onEvent,
         connection: (state) => {
           this.share?.publish({ type: 'connection', state });
           this.setConnection(state);
@@ -61,7 +65,19 @@ export class LiveStore implements TabShareHost {
       },
       () => (this.state.synced ? this.state.revision : undefined),
     );
-    this.connection.open();
+    this.connection = connection;
+    const headStart = this.state.synced ? undefined : takeListHeadStart();
+    if (!headStart) return connection.open();
+    // A fetch that hangs (a server gone mid-answer) must not keep the channel closed.
+    const giveUp = new Promise<undefined>((resolve) => setTimeout(resolve, HEAD_START_WAIT_MS));
+    void Promise.race([headStart, giveUp]).then((snapshot) => {
+      if (this.connection !== connection) return; // stopped leading meanwhile
+      if (snapshot && !this.state.synced) {
+        onEvent({ event: 'snapshot', id: snapshot.revision, data: snapshot });
+        this.flush(); // the EventSource resumes from the snapshot's revision
+      }
+      connection.open();
+    });
   }
 
   follow(): void {
