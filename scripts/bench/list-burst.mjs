@@ -88,7 +88,7 @@ export async function listBurst({ pipes: pipeCount, puts, runs, log }) {
     browser = undefined;
 
     const { durationMs, loadavgAfter } = runClock.end();
-    const { results, report } = summariseRun({
+    const { results, report, rows } = summariseRun({
       startedAt: runClock.startedAt,
       durationMs,
       machine: machineFacts(runClock, loadavgAfter, { chromium: browserVersion }),
@@ -108,7 +108,7 @@ export async function listBurst({ pipes: pipeCount, puts, runs, log }) {
       traceFile,
       serverWarnings: server.linesMatching(/ (warn|error) /i),
     });
-    return { name: 'list-burst', results, report };
+    return { name: 'list-burst', results, report, rows };
   } finally {
     await watcher?.close();
     await browser?.close();

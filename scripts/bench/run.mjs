@@ -1,30 +1,44 @@
-// `npm run bench [-- <name…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N] [--seconds N] [--rate N]`: runs the
-// benchmarks (all by default), prints each report and writes bench-results/<name>.json. Plain
-// .mjs: Node 20 has no --experimental-strip-types. A benchmark is an async function returning
-// { name, results, report }; an option applies to the benchmarks that take it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// `npm run bench [-- <name…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N] [--seconds N] [--rate N] [--readme]`:
+// runs the benchmarks (all by default), prints each report, writes bench-results/<name>.json,
+// then prints the one table of goals (lib/summary.mjs) and keeps it in bench-results/summary.json;
+// --readme writes that table into the README. Plain .mjs: Node 20 has no
+// --experimental-strip-types. A benchmark is an async function returning { results, report,
+// rows? }; an option applies to the benchmarks that take it.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { messageOf, repoRoot, runMain, ScriptError } from '../lib/cli.mjs';
 import { archive } from './archive.mjs';
 import { cleanupAll } from './lib/cleanup.mjs';
 import { coldStart } from './cold-start.mjs';
+import { fanout } from './fanout.mjs';
 import { files } from './files.mjs';
+import { firstScreen } from './first-screen.mjs';
 import { listBurst } from './list-burst.mjs';
 import { mirror } from './mirror.mjs';
 import { presence } from './presence.mjs';
+import { mergeSummary, summaryMarkdown, withSummary } from './lib/summary.mjs';
 import { sseLatency } from './sse-latency.mjs';
 import { sustained } from './sustained.mjs';
 
 /** @typedef {'runs' | 'pipes' | 'puts' | 'clients' | 'changes' | 'tabs' | 'seconds' | 'rate'} Count */
 /** @typedef {Record<Count, number> & { log: (line: string) => void }} BenchOptions each benchmark reads the counts it takes */
+/** @typedef {import('./lib/summary.mjs').SummaryRow} SummaryRow */
+// In the order of the table of goals (lib/summary.mjs): the live path's floors first.
 /**
- * @type {Record<string, { run: (options: BenchOptions) => Promise<{ results: unknown, report: string }>, defaults: Partial<Record<Count, number>> }>}
+ * @type {Record<string, { run: (options: BenchOptions) => Promise<{ results: unknown, report: string, rows?: SummaryRow[] }>, defaults: Partial<Record<Count, number>> }>}
  */
 const BENCHMARKS = {
-  'cold-start': { run: coldStart, defaults: { pipes: 10_000, runs: 5 } },
   // puts: N of the raw-floor and 1-client series (the fan-out series gets half).
   'sse-latency': { run: sseLatency, defaults: { pipes: 100, puts: 200, clients: 1_000 } },
+  // clients: the larger of the two fan-outs (the smaller is 1,000); puts: per series; pipes: in the bucket.
+  fanout: { run: fanout, defaults: { clients: 10_000, puts: 100, pipes: 100 } },
+  'cold-start': { run: coldStart, defaults: { pipes: 10_000, runs: 5 } },
+  // pipes: in the large bucket (the floor has 10); runs: openings of / of each kind per bucket.
+  'first-screen': { run: firstScreen, defaults: { pipes: 10_000, runs: 10 } },
+  // rate puts a second for seconds, over pipes keys, with clients SSE streams.
+  sustained: { run: sustained, defaults: { seconds: 60, rate: 2_000, clients: 100, pipes: 100 } },
   // puts: per burst, the marker included; runs: bursts counted (after one warm-up burst).
   'list-burst': { run: listBurst, defaults: { pipes: 10_000, puts: 500, runs: 3 } },
   // puts: of the live-path series per archive setting; runs: openings of /feed per archive;
@@ -37,11 +51,9 @@ const BENCHMARKS = {
   files: { run: files, defaults: { pipes: 10_000, runs: 3 } },
   // pipes: in the bucket (and the file); runs: probes.
   mirror: { run: mirror, defaults: { pipes: 10_000, runs: 20 } },
-  // rate puts a second for seconds, over pipes keys, with clients SSE streams.
-  sustained: { run: sustained, defaults: { seconds: 60, rate: 2_000, clients: 100, pipes: 100 } },
 };
 
-const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N] [--seconds N] [--rate N]
+const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N] [--seconds N] [--rate N] [--readme]
 
 Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   cold-start   --runs, --pipes (pipes in the bucket)
@@ -55,7 +67,12 @@ Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   files        --pipes (in the bucket and every folder), --runs (of each files CLI command, and import rounds)
   mirror       --pipes (in the bucket and pipes.json), --runs (probes: a put until each file holds it)
   sustained    --rate (puts a second), --seconds, --clients (SSE streams), --pipes (keys the puts go to)
-Results: bench-results/<benchmark>.json`;
+  fanout       --clients (SSE streams of the larger series; the smaller has 1,000), --puts (per series),
+               --pipes (in the bucket)
+  first-screen --pipes (in the large bucket; the floor has 10), --runs (openings of / timed to the first row,
+               and as many to search usable, per bucket)
+Results: bench-results/<benchmark>.json, and the table of goals in bench-results/summary.json
+(rows of benchmarks not run keep their last figures); --readme writes that table into README.md.`;
 
 function options() {
   let parsed;
@@ -71,6 +88,7 @@ function options() {
         tabs: { type: 'string' },
         seconds: { type: 'string' },
         rate: { type: 'string' },
+        readme: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -94,6 +112,7 @@ function options() {
   };
   return {
     names,
+    readme: parsed.values.readme === true,
     runs: count('runs'),
     pipes: count('pipes'),
     puts: count('puts'),
@@ -106,7 +125,7 @@ function options() {
 }
 
 async function main() {
-  const { names, ...given } = options();
+  const { names, readme, ...given } = options();
   // Only the options given on the command line override a benchmark's defaults.
   const overrides = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
   // Stop whatever a benchmark started when told to stop, then exit as a shell would report it.
@@ -118,18 +137,36 @@ async function main() {
   }
   const outDir = join(repoRoot, 'bench-results');
   mkdirSync(outDir, { recursive: true });
+  /** @type {SummaryRow[]} */
+  const fresh = [];
   try {
     for (const name of names) {
       const { run, defaults } = BENCHMARKS[name];
       const log = (/** @type {string} */ line) => console.error(`[${name}] ${line}`);
+      const measuredAt = new Date().toISOString();
+      const load = Math.round(loadavg()[0] * 10) / 10;
       // The defaults hold every count the benchmark takes.
-      const { results, report } = await run(/** @type {BenchOptions} */ ({ ...defaults, ...overrides, log }));
+      const { results, report, rows = [] } = await run(/** @type {BenchOptions} */ ({ ...defaults, ...overrides, log }));
       const file = join(outDir, `${name}.json`);
       writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
       console.log(`\n${report}\n\nwritten: ${file}\n`);
+      fresh.push(...rows.map((row) => ({ ...row, benchmark: name, measuredAt, load })));
     }
   } finally {
     await cleanupAll();
+  }
+  const summaryFile = join(outDir, 'summary.json');
+  /** @type {SummaryRow[]} */
+  const stored = existsSync(summaryFile) ? JSON.parse(readFileSync(summaryFile, 'utf8')) : [];
+  const summary = mergeSummary(stored, fresh, Object.keys(BENCHMARKS));
+  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(
+    `The goals (this run's rows and the last figures of the others):\n\n${summaryMarkdown(summary, { withLoad: true })}\n\nwritten: ${summaryFile}`,
+  );
+  if (readme) {
+    const readmeFile = join(repoRoot, 'README.md');
+    writeFileSync(readmeFile, withSummary(readFileSync(readmeFile, 'utf8'), summaryMarkdown(summary, { withLoad: true })));
+    console.log(`written: the table in ${readmeFile}`);
   }
 }
 

@@ -4,22 +4,29 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { spawnConsole as spawnConsoleServer } from '../../lib/console-server.mjs';
 import { onCleanup } from './cleanup.mjs';
+import { raiseFdLimit } from './fd-limit.mjs';
 
 /**
  * Spawns the production server against `natsUrl` (see scripts/lib/console-server.mjs);
  * BENCH_SERVER=next-start makes plain `next start` the default, to compare the two on any
- * benchmark.
+ * benchmark. `fdLimit`: raise the server's open-file limit to this (best effort, see
+ * fd-limit.mjs; `fdLimitError` says why it could not), for thousands of clients; by default the
+ * server keeps the limit it inherits.
  * @param {string} natsUrl
- * @param {import('../../lib/console-server.d.mts').ConsoleOptions} [options]
+ * @param {import('../../lib/console-server.d.mts').ConsoleOptions & { fdLimit?: number }} [options]
  */
-export async function spawnConsole(natsUrl, { env = {}, server = benchServer(), ...options } = {}) {
+export async function spawnConsole(natsUrl, { env = {}, server = benchServer(), fdLimit, ...options } = {}) {
   // The API wants a credential; a configured token also keeps the console from generating one
   // into the repository's .data.
   const adminToken = randomBytes(32).toString('base64url');
   const child = await spawnConsoleServer(natsUrl, { ...options, server, env: { PIPES_ADMIN_TOKEN: adminToken, ...env } });
   const unregister = onCleanup(child.stop);
+  // Raised on the running process (the launcher picks its own command line): it opens no
+  // client's socket before the caller connects one, long after this.
+  const fdLimitError = fdLimit === undefined ? undefined : raiseFdLimit(child.pid, fdLimit);
   return {
     ...child,
+    fdLimitError,
     /** Send as `Authorization: Bearer <adminToken>`. */
     adminToken,
     async stop() {

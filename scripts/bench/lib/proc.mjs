@@ -12,6 +12,15 @@ export function memoryOf(pid) {
   return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM') };
 }
 
+/**
+ * The soft limit on open files (RLIMIT_NOFILE) of a live process, from /proc (Linux).
+ * @param {number} pid
+ */
+export function fdLimitOf(pid) {
+  const line = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1];
+  return line === 'unlimited' ? Infinity : Number(line ?? NaN);
+}
+
 /** The 1-, 5- and 15-minute load averages: other work on the machine skews every timing. */
 export const loads = () => loadavg().map((v) => Math.round(v * 100) / 100);
 

@@ -1,12 +1,13 @@
 // The 1,000 browsers of the fan-out benchmark, in a process of their own (forked with an IPC
-// channel by sse-latency.mjs) so that their parsing does not share an event loop with the
-// writer or the console. Opens `clients` streams to /api/events, waits until each has its
-// snapshot, then for every `put` revision records when each client got it (now(): wall clock
-// with sub-ms precision, the same clock the writer uses) and sends one message per revision
-// once every client has it.
+// channel by sse-latency.mjs, sustained.mjs and fanout.mjs, which runs two of them) so that their
+// parsing does not share an event loop with the writer or the console. Opens `clients` streams
+// to /api/events, waits until each has its snapshot, then for every `put` revision records when
+// each client got it (now(): wall clock with sub-ms precision, the same clock the writer uses)
+// and sends one message per revision once every client has it.
 // Usage (forked): sse-fanout-process.mjs <events-url> <clients> <open-concurrency>
 //   env BENCH_SSE_TOKEN: the bearer token (kept out of the process list)
-// Messages to the parent: ready, put, clock, summary, fatal. From the parent: clock, finish.
+// Messages to the parent: ready, put, clock, summary, fatal. From the parent: clock, finish (with
+// `expectedPuts`, the summary counts the clients that got fewer).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { messageOf } from '../../lib/cli.mjs';
 import { now } from './clock.mjs';
@@ -35,6 +36,8 @@ const pending = new Map();
 let ready = 0;
 let finishing = false;
 let payloadMismatch = 0;
+/** Bytes of the `data:` of the last put client 0 got: the payload, to compare servers by. */
+let putDataBytes = 0;
 /** @type {() => void} */
 let allReady = () => {};
 const readyPromise = new Promise((resolve) => (allReady = () => resolve(undefined)));
@@ -66,7 +69,10 @@ function onEvent(i, { event, data, id }, arrivedAt) {
   }
   putsSeen[i]++;
   // One client checks that the event's id is the revision of the entry it carries.
-  if (i === 0 && JSON.parse(data).revision !== revision) payloadMismatch++;
+  if (i === 0) {
+    if (JSON.parse(data).revision !== revision) payloadMismatch++;
+    putDataBytes = Buffer.byteLength(data);
+  }
   let slot = pending.get(revision);
   if (!slot) {
     slot = { times: new Float64Array(clients).fill(NaN), count: 0, handlerMs: 0 };
@@ -133,7 +139,7 @@ try {
   const cpuAtReady = process.cpuUsage();
   send({ type: 'ready', openMs: openedAt - t0, allSnapshotsMs: now() - t0, snapshotRevisions });
 
-  process.on('message', (/** @type {{ type?: string, t?: number } | undefined} */ msg) => {
+  process.on('message', (/** @type {{ type?: string, t?: number, expectedPuts?: number } | undefined} */ msg) => {
     if (msg?.type === 'clock') send({ type: 'clock', t: msg.t, child: now() });
     if (msg?.type !== 'finish') return;
     finishing = true;
@@ -141,6 +147,7 @@ try {
     const cpu = process.cpuUsage(cpuAtReady);
     const sum = (/** @type {Iterable<number>} */ arr) => Array.from(arr).reduce((a, b) => a + b, 0);
     const putCounts = Array.from(putsSeen);
+    const expected = msg.expectedPuts;
     send({
       type: 'summary',
       clients,
@@ -152,6 +159,16 @@ try {
       otherEvents: sum(otherEvents),
       closedEarly: sum(closedEarly),
       payloadMismatch,
+      putDataBytes,
+      // Per client: how many got fewer puts than expected (and how many puts they missed in all),
+      // how many saw an id out of order or twice.
+      ...(expected === undefined
+        ? {}
+        : {
+            clientsShort: putCounts.filter((n) => n < expected).length,
+            missedDeliveries: putCounts.reduce((sum, n) => sum + Math.max(0, expected - n), 0),
+          }),
+      clientsOutOfOrder: Array.from(orderErrors).filter((n) => n > 0).length,
       cpuMs: { user: cpu.user / 1000, system: cpu.system / 1000 },
       eventLoopDelayMs: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
     });
