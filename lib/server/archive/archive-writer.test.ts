@@ -46,6 +46,23 @@ function memoryStream() {
 }
 
 describe('ArchiveWriter', () => {
+  it('keeps at most `concurrency` records in flight, and writes them all', async () => {
+    const { port, stored } = memoryStream();
+    let inFlight = 0;
+    let most = 0;
+    const append = port.append.bind(port);
+    port.append = async (r) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+      return append(r);
+    };
+    const writer = new ArchiveWriter(port, { concurrency: 3 });
+    for (let revision = 1; revision <= 10; revision++) writer.enqueue(record(revision));
+    await writer.idle();
+    expect({ most, stored: stored.size }).toEqual({ most: 3, stored: 10 });
+  });
+
   it('stores each revision once however many times it is enqueued', async () => {
     const { port, stored, state } = memoryStream();
     const writer = new ArchiveWriter(port);

@@ -19,7 +19,7 @@ export type ArchivePort = {
 export type WriterOptions = {
   /** Records held while the archive cannot be written; the oldest go first past this. */
   maxQueued?: number;
-  /** Records written at once. */
+  /** Records written at once (64). */
   concurrency?: number;
   backoff?: Backoff;
   /** The archive could not be written (err), or can be again (undefined). */
@@ -51,7 +51,7 @@ export class ArchiveWriter {
     private readonly port: ArchivePort,
     options: WriterOptions = {},
   ) {
-    this.options = { maxQueued: 10_000, concurrency: 16, backoff: RETRY_BACKOFF, ...options };
+    this.options = { maxQueued: 10_000, concurrency: 64, backoff: RETRY_BACKOFF, ...options };
   }
 
   get degraded(): boolean {
@@ -67,6 +67,12 @@ export class ArchiveWriter {
     if (this.stopped) return;
     this.queue.push(record);
     if (this.queue.length > this.options.maxQueued) this.options.onDropped?.(this.queue.shift()!, 'the queue was full');
+    this.pumpLater();
+  }
+
+  // On a later turn, once for all that asked in this one: the records it starts then go out to
+  // NATS in one socket write, where one pump per acknowledgement sent one write per record.
+  private pumpLater(): void {
     this.pumpSoon ??= setImmediate(() => {
       this.pumpSoon = undefined;
       this.pump();
@@ -131,7 +137,7 @@ export class ArchiveWriter {
       return;
     }
     this.failures = 0;
-    this.pump();
+    this.pumpLater();
     this.wakeIdle();
   }
 
