@@ -42,6 +42,16 @@ describe('Hub event streams', () => {
     expect(batch?.type === 'changes' && parsed(batch.bytes).map((e) => e.id)).toEqual(['1', '2']);
   });
 
+  it("get a change's turn scheduled before the console's own listeners schedule theirs", () => {
+    const { hub, turns } = streamHub();
+    hub.replace([], 0, 'initial');
+    // As the archive does: its writes start on a later turn of their own.
+    let scheduledBefore = -1;
+    hub.subscribe(() => void (scheduledBefore = turns.length), 'internal');
+    hub.apply(put('a', 1));
+    expect(scheduledBefore).toBe(1);
+  });
+
   it('get a change on the next turn when the last batch is older than the gap', () => {
     const { hub, turns, endTurn, clock } = streamHub();
     hub.replace([], 0, 'initial');

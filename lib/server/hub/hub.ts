@@ -271,10 +271,12 @@ export class Hub implements WatchSink {
     const frame = Buffer.from(encodeEvent(labelled.operation === 'PUT' ? 'put' : 'delete', JSON.stringify(labelled), labelled.revision));
     const encoded = { revision: labelled.revision, bytes: frame };
     this.ring.push(encoded);
-    this.emit({ type: 'change', change: labelled, frame, ...(by ? { by } : {}) });
+    // The streams' turn is scheduled before the console's own listeners run: what they schedule
+    // in turn (the archive's writes) then comes after the change has gone out to every client.
     if (this.batch.push(encoded) === 1) {
       this.schedule(() => this.deliverBatch(), Math.max(0, BATCH_GAP_MS - (this.now() - this.lastBatchAt)));
     }
+    this.emit({ type: 'change', change: labelled, frame, ...(by ? { by } : {}) });
     this.settle();
   }
 
