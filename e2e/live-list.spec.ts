@@ -84,3 +84,22 @@ test('the list page fetches the whole list itself and opens its live channel fro
   await kv.put(later, JSON.stringify({ name: later, sql: 'SELECT 2' }));
   await expect(page.locator(`tr[data-key="${later}"]`)).toBeVisible({ timeout: 10_000 });
 });
+
+test('a new search typed before the whole list is in keeps its box and waits with the rows', async ({ page, kv }) => {
+  const key = uniqueKey('waiting_search');
+  await kv.put(key, JSON.stringify({ name: key, sql: 'SELECT 1' }));
+  await expect.poll(async () => (await page.request.get(`/api/pipes/${key}`)).status(), { timeout: 10_000 }).toBe(200);
+  // Neither the page's own fetch of the list nor the live channel answers.
+  await page.route('**/api/pipes', () => {});
+  await page.route('**/api/events*', () => {});
+
+  await page.goto('/');
+  await expect(page.locator(`tr[data-key="${key}"]`)).toBeVisible();
+  const search = page.getByPlaceholder('Search name, description, SQL');
+  await search.fill('no such pipe');
+
+  await expect(page.locator('[aria-label="Loading pipes"]')).toBeVisible();
+  await expect(search).toHaveValue('no such pipe');
+  await expect(search).toBeFocused();
+  await expect(page.locator('tr[data-key]')).toHaveCount(0);
+});

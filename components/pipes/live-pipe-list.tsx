@@ -3,7 +3,7 @@
 import { useDeferredValue, useEffect, useMemo } from 'react';
 import { useLive } from '@/components/live/live-provider';
 import { EmptyState, NoMatches } from './list/empty-state';
-import { ListSkeleton } from './list/list-skeleton';
+import { ListSkeleton, RowsSkeleton } from './list/list-skeleton';
 import { ListToolbar } from './list/list-toolbar';
 import { whenIdle } from './list/idle';
 import { countInvalid, filterPipes, sortPipes, warmSearchIndex, type SortKey } from './list/list-query';
@@ -40,11 +40,13 @@ export function LivePipeList({ initial, preview }: { initial: { query: string; s
   const shown = visible.length - (ghosts.length === 0 ? 0 : visible.filter((e) => !pipes.has(e.key)).length);
 
   if (!synced) {
-    if (!previewFits(preview, query, sort)) return <ListSkeleton />;
+    if (!preview || preview.total === 0) return <ListSkeleton />;
+    // Another search or sort than the server's waits for the whole list, the box kept in place.
+    const fits = previewFits(preview, query, sort);
     return (
       <>
-        <ListToolbar query={query} onQuery={setQuery} sort={sort} onSort={setSort} shown={preview.matching} total={preview.total} invalid={preview.invalid} revision={preview.revision} />
-        {preview.rows.length === 0 ? <NoMatches query={query} onClear={() => setQuery('')} /> : <PipeTable rows={preview.rows} marks={marks} />}
+        <ListToolbar query={query} onQuery={setQuery} sort={sort} onSort={setSort} shown={fits ? preview.matching : undefined} total={preview.total} invalid={preview.invalid} revision={preview.revision} />
+        {!fits ? <RowsSkeleton /> : preview.rows.length === 0 ? <NoMatches query={query} onClear={() => setQuery('')} /> : <PipeTable rows={preview.rows} marks={marks} />}
       </>
     );
   }

@@ -52,7 +52,7 @@ export function listPreview(snapshot: Snapshot, query: string, sort: SortKey, ro
   };
 }
 
-/** Whether the tab, not yet synced, may show the preview: the same search and sort. */
-export function previewFits(preview: ListPreview | undefined, query: string, sort: SortKey): preview is ListPreview {
-  return preview !== undefined && preview.total > 0 && preview.query === query && preview.sort === sort;
+/** Whether the tab, not yet synced, may show the preview's rows: the same search and sort. */
+export function previewFits(preview: ListPreview, query: string, sort: SortKey): boolean {
+  return preview.query === query && preview.sort === sort;
 }

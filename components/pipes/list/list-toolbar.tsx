@@ -6,7 +6,10 @@ import { SORTS, isSortKey, type SortKey } from './list-query';
 const field =
   'h-8 rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-900 placeholder:text-zinc-400 focus-visible:border-teal-600 focus-visible:outline-2 focus-visible:outline-offset-0 focus-visible:outline-teal-600/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-500';
 
-/** Search box ("/" focuses it), sort, and how many pipes the list shows ("12 of 10000 pipes · revision 7 · 3 invalid"). */
+/**
+ * Search box ("/" focuses it), sort, and how many pipes the list shows ("12 of 10000 pipes ·
+ * revision 7 · 3 invalid"); `shown` undefined: not known yet (a search waiting for the list).
+ */
 export function ListToolbar({
   query,
   onQuery,
@@ -21,7 +24,7 @@ export function ListToolbar({
   onQuery: (q: string) => void;
   sort: SortKey;
   onSort: (s: SortKey) => void;
-  shown: number;
+  shown: number | undefined;
   total: number;
   invalid: number;
   revision: number;
@@ -77,7 +80,7 @@ export function ListToolbar({
         </select>
       </label>
       <p className="text-sm text-zinc-500 tabular-nums sm:ml-auto dark:text-zinc-400">
-        {shown !== total && `${shown} of `}
+        {shown !== undefined && shown !== total && `${shown} of `}
         <span>
           {total} pipes · revision {revision}
         </span>
@@ -90,7 +93,7 @@ export function ListToolbar({
       </p>
       {/* Announced when the search changes the count, not on every revision. */}
       <p role="status" className="sr-only">
-        {shown} of {total} pipes
+        {shown === undefined ? `searching ${total} pipes` : `${shown} of ${total} pipes`}
       </p>
     </div>
   );

@@ -10,7 +10,8 @@ export function webRequestOf(req: IncomingMessage): Request {
   try {
     url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
   } catch {
-    url = new URL(`http://localhost${new URL(req.url ?? '/', 'http://localhost').pathname}`);
+    // A Host header or request target no URL is made of: the fast paths read no more than the query.
+    url = new URL('http://localhost/');
   }
   return new Request(url, { headers, method: req.method });
 }
