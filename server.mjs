@@ -87,6 +87,14 @@ server.once('error', (err) => {
   console.error(`Cannot listen on ${hostname}:${port}: ${err.message}`);
   process.exit(1);
 });
+// A shutdown: no new connections, and none kept open idle; the app (lib/server/start-server.ts)
+// ends the event streams, lets the writes in flight finish, closes NATS and exits.
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => {
+    server.close();
+    server.closeIdleConnections();
+  });
+}
 server.listen(port, hostname, () => {
   console.log(`✓ Ready in ${Math.round(performance.now() - startedAt)}ms on http://${hostname}:${port}`);
 });

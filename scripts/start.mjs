@@ -18,7 +18,7 @@ import { signInHint } from './lib/sign-in.mjs';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../lib/defaults.mjs';
 
 const READY_DEADLINE_MS = 60_000;
-const SERVER_STOP_GRACE_MS = 10_000;
+const SERVER_STOP_GRACE_MS = 12_000; // past the console's own 10 s shutdown deadline
 // On Ctrl-C the terminal signals our children too, and one may exit a moment before we see
 // the signal ourselves: wait this long before calling a child's exit "unexpected".
 const SIGNAL_RACE_MS = 300;
@@ -142,7 +142,9 @@ async function startEmbeddedNats(bin) {
   const storeDir = join(repoRoot, '.data', 'nats');
   try {
     mkdirSync(storeDir, { recursive: true });
-    natsStarting = startNatsServer({ storeDir, bin }); // port 0: a free loopback port
+    // Its own process group: Ctrl-C in the terminal reaches the console, which closes its NATS
+    // connection, and only then is this server stopped (shutdown below), with no reconnect logged.
+    natsStarting = startNatsServer({ storeDir, bin, ownProcessGroup: true }); // port 0: a free loopback port
     nats = await natsStarting;
   } catch (err) {
     throw new ScriptError(`cannot start the embedded nats-server: ${messageOf(err)}`, { cause: err });

@@ -17,6 +17,7 @@ import type { Principal } from '@/lib/server/auth';
 import { getHub, getSupervisor } from '@/lib/server/hub';
 import { getArchiver } from '@/lib/server/archive/instance';
 import { INSTANCE } from '@/lib/server/instance-name';
+import { writesInFlight } from '@/lib/server/lifecycle';
 import { RevisionMismatchError, ValueTooLargeError } from '@/lib/server/nats';
 
 // The pipes API's work: reads from the watched cache, compare-and-set writes to KV, history.
@@ -106,7 +107,12 @@ function withWarnings(entry: Entry): Entry {
   return warnings.length ? { ...entry, warnings } : entry;
 }
 
-export async function putPipe(key: string, body: unknown, precondition: Precondition | undefined, author: Author): Promise<Entry> {
+/** Writes the pipe by compare-and-set; counted in the writes a shutdown waits for. */
+export function putPipe(key: string, body: unknown, precondition: Precondition | undefined, author: Author): Promise<Entry> {
+  return writesInFlight().track(() => writePipe(key, body, precondition, author));
+}
+
+async function writePipe(key: string, body: unknown, precondition: Precondition | undefined, author: Author): Promise<Entry> {
   checkKey(key);
   if (!precondition) throw new PreconditionRequiredError('a write needs If-Match: "<revision>", If-Match: * or If-None-Match: *');
   const parsed = validatePipeInput(body, key);
@@ -155,7 +161,12 @@ function assertCreatable(key: string, precondition: Precondition): void {
   ]);
 }
 
-export async function deletePipe(key: string, precondition: Precondition | undefined, author: Author): Promise<void> {
+/** Deletes the pipe (compare-and-set with If-Match); counted in the writes a shutdown waits for. */
+export function deletePipe(key: string, precondition: Precondition | undefined, author: Author): Promise<void> {
+  return writesInFlight().track(() => removePipe(key, precondition, author));
+}
+
+async function removePipe(key: string, precondition: Precondition | undefined, author: Author): Promise<void> {
   checkKey(key);
   if (!precondition) throw new PreconditionRequiredError('a delete needs If-Match: "<revision>" or If-Match: *');
   if (precondition.kind === 'absent') throw new BadRequestError('If-None-Match: * cannot apply to a delete');

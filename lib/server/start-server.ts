@@ -9,7 +9,15 @@ import { getPresence } from '@/lib/server/presence';
 import { FAST_PATHS_KEY, type FastPath } from '@/lib/server/http/fast-paths.mjs';
 import { serveList } from '@/lib/server/http/serve-list';
 import { serveEvents } from '@/lib/server/live/serve-events';
+import { startDraining, writesInFlight } from '@/lib/server/lifecycle';
 import { errorMessage, log } from '@/lib/server/log';
+
+// A shutdown (SIGTERM, SIGINT) ends within SHUTDOWN_DEADLINE_MS: the writes in flight get up to
+// WRITES_WAIT_MS to finish, the archive's queue ARCHIVE_WAIT_MS, the mirror's lease MIRROR_WAIT_MS.
+const SHUTDOWN_DEADLINE_MS = 10_000;
+const WRITES_WAIT_MS = 5_000;
+const ARCHIVE_WAIT_MS = 2_000;
+const MIRROR_WAIT_MS = 2_000;
 
 /** Validates the configuration, starts the hub, the change archive and the `.sql` bootstrap; never throws. */
 export function startServer(): void {
@@ -40,15 +48,35 @@ export function startServer(): void {
   if (pipesDir) {
     void bootstrapSqlFiles(pipesDir).catch((err) => log.error('.sql bootstrap failed', { error: errorMessage(err) }));
   }
-  const shutdown = (signal: string) => {
-    log.info(`${signal}: closing the NATS connection`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    // Ctrl-C under `npm start` brings SIGINT from the terminal and SIGTERM from the script.
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`, { writes_in_flight: writesInFlight().count, streams: supervisor.hub.listenerCount });
+    // However it goes, the process ends within the deadline.
+    setTimeout(() => {
+      log.warn(`shutdown took over ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    // Readiness fails from now on; server.mjs has stopped accepting connections.
+    startDraining();
+    // Every browser reconnects at once, to another instance behind the balancer.
+    supervisor.hub.endStreams();
+    if (!(await writesInFlight().settled(WRITES_WAIT_MS))) {
+      log.warn('writes still in flight when the connection closes: their outcome is unknown', { writes: writesInFlight().count });
+    }
+    // The records of the last changes, while NATS is still open.
+    await Promise.race([archiver.idle(), delay(ARCHIVE_WAIT_MS)]);
     archiver.stop();
     presence.stop();
     // The mirror lets its lease go while NATS is still open, so a standby takes over at once.
-    void Promise.race([mirror.stop(), new Promise((resolve) => setTimeout(resolve, 2_000))])
-      .then(() => supervisor.stop())
-      .finally(() => process.exit(0));
+    await Promise.race([mirror.stop(), delay(MIRROR_WAIT_MS)]);
+    await supervisor.stop();
+    process.exit(0);
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -28,6 +28,8 @@ export type ConsoleServer = {
   /** The output lines matching `re`, each with when it arrived (ms after spawnedAt, rounded). */
   linesMatching(re: RegExp): { at: number; text: string }[];
   exited(): boolean;
+  /** The exit code once it exited on its own (null while running, or when a signal ended it). */
+  exitCode(): number | null;
   /** SIGTERM, SIGKILL after 5 s; resolves once it has exited. */
   stop(): Promise<void>;
 };

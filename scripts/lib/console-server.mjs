@@ -61,6 +61,7 @@ export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeA
     lineAt: (re) => lines.find((l) => re.test(l.text))?.at,
     linesMatching: (re) => lines.filter((l) => re.test(l.text)).map((l) => ({ at: Math.round(l.at), text: l.text })),
     exited: () => child.exitCode !== null || child.signalCode !== null,
+    exitCode: () => child.exitCode,
     stop: () => stopChild(child, exited),
   };
 }

@@ -17,4 +17,6 @@ export function startNatsServer(options: {
   extraArgs?: string[];
   /** Default true; false starts a server without JetStream. */
   jetstream?: boolean;
+  /** Out of the terminal's process group: Ctrl-C reaches it only through stop(), after the console. */
+  ownProcessGroup?: boolean;
 }): Promise<NatsServer>;

@@ -7,8 +7,9 @@ const READY_LINE = /Server is ready/;
 const LISTEN_LINE = /Listening for client connections on [^\s]*:(\d+)/;
 
 /**
- * @param {{ storeDir: string, host?: string, port?: number, bin?: string, readyTimeoutMs?: number, extraArgs?: string[], jetstream?: boolean }} options
+ * @param {{ storeDir: string, host?: string, port?: number, bin?: string, readyTimeoutMs?: number, extraArgs?: string[], jetstream?: boolean, ownProcessGroup?: boolean }} options
  *   port 0 (default) lets the server pick a free one; restart with the returned port to keep it.
+ *   ownProcessGroup: out of the terminal's process group, so Ctrl-C reaches it only through stop().
  * @returns {Promise<import('./nats-server.d.mts').NatsServer>}
  */
 export async function startNatsServer(options) {
@@ -25,7 +26,7 @@ export async function startNatsServer(options) {
     options.storeDir,
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.ownProcessGroup === true });
   let log = '';
   /** @type {import('./nats-server.d.mts').NatsServer['exited']} */
   const exitedPromise = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

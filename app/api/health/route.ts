@@ -1,24 +1,29 @@
 import { getArchiver } from '@/lib/server/archive';
 import { getHub } from '@/lib/server/hub';
 import { json } from '@/lib/server/http/error-response';
+import { isDraining, writesInFlight } from '@/lib/server/lifecycle';
 import { getMirror } from '@/lib/server/mirror';
 
 export const dynamic = 'force-dynamic';
 
-// Open to everyone (load balancers): says only whether this instance can serve.
+// Readiness, open to everyone (load balancers): whether this instance can serve — 503 while
+// NATS or JetStream is away, the cache not loaded yet, or the process shutting down.
+// Liveness is /api/health/live.
 export async function GET(): Promise<Response> {
   const hub = getHub();
   const s = hub.status();
-  const ok = hub.healthy();
+  const draining = isDraining();
+  const ok = hub.healthy() && !draining;
   return json(ok ? 200 : 503, {
-    status: ok ? 'ok' : 'unavailable',
+    status: ok ? 'ok' : draining ? 'draining' : 'unavailable',
     nats: s.nats,
     jetstream: s.jetstream,
     ready: s.ready,
     revision: s.revision,
     pipes: s.pipes,
-    // Open SSE streams on this instance.
+    // Open SSE streams on this instance, and its writes to the bucket not yet answered.
     clients: hub.listenerCount,
+    writes_in_flight: writesInFlight().count,
     // A degraded archive leaves the live path serving: it does not make the instance unhealthy.
     ...archiveHealth(),
     mirror: mirrorHealth(),

@@ -52,6 +52,14 @@ describe('Hub event streams', () => {
     expect(scheduledBefore).toBe(1);
   });
 
+  it('are ended by endStreams, after the changes not yet delivered', () => {
+    const { hub, events } = streamHub();
+    hub.replace([], 0, 'initial');
+    hub.apply(put('a', 1));
+    hub.endStreams();
+    expect(events.map((e) => e.type)).toEqual(['snapshot', 'changes', 'end']);
+  });
+
   it('get a change on the next turn when the last batch is older than the gap', () => {
     const { hub, turns, endTurn, clock } = streamHub();
     hub.replace([], 0, 'initial');

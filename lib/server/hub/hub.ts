@@ -37,7 +37,10 @@ export type HubListener = (event: HubEvent) => void;
  * socket write per batch however many changes it holds — then snapshots and statuses, in order.
  */
 export type ClientEvent =
-  { type: 'changes'; frames: readonly Frame[]; bytes: Buffer; last: number } | Extract<HubEvent, { type: 'snapshot' | 'status' }>;
+  | { type: 'changes'; frames: readonly Frame[]; bytes: Buffer; last: number }
+  | Extract<HubEvent, { type: 'snapshot' | 'status' }>
+  // The process is shutting down: the stream ends, so its browser reconnects to another instance.
+  | { type: 'end' };
 
 export type ClientListener = (event: ClientEvent) => void;
 
@@ -160,6 +163,12 @@ export class Hub implements WatchSink {
     const set = (kind === 'internal' ? this.internal : this.clients) as Set<typeof listener>;
     set.add(listener);
     return () => void set.delete(listener);
+  }
+
+  /** Ends every event stream, after the changes not yet sent (a shutdown). */
+  endStreams(): void {
+    this.deliverBatch();
+    for (const listener of [...this.clients]) this.tell(listener, { type: 'end' });
   }
 
   /** Listeners that are clients (event streams), not the console's own. */

@@ -21,6 +21,10 @@ class ResponseSink implements EventSink {
   hasRoom(): boolean {
     return this.res.writableLength < this.queueBytes;
   }
+
+  end(): void {
+    this.res.end();
+  }
 }
 
 // One handler each for every stream ('drain' follows a write that found the socket's buffer

@@ -48,6 +48,7 @@ function fakeSink(room = Infinity) {
       queued++;
     },
     hasRoom: () => queued < room,
+    end: () => void written.push('end'),
     drain: () => {
       queued = 0;
     },
@@ -172,6 +173,17 @@ describe('openSubscription', () => {
     emitChange(11);
     vi.advanceTimersByTime(10_000);
     expect(written).toEqual(['retry: 1000\n\n', 'status', 'snapshot@10']);
+  });
+
+  it('ends the stream when the hub ends every stream, and listens no more', () => {
+    const { hub, listeners } = fakeHub();
+    const { sink, written } = fakeSink();
+    openSubscription(hub, sink, OPTIONS);
+    [...listeners].forEach((l) => l({ type: 'end' }));
+    expect(written.at(-1)).toBe('end');
+    expect(listeners.size).toBe(0);
+    vi.advanceTimersByTime(10_000);
+    expect(written.at(-1)).toBe('end');
   });
 
   it('sends the presence frame after the status, then every new one, and stops when closed', () => {

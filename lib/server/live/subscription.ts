@@ -8,6 +8,8 @@ export type EventSink = {
   write(bytes: Buffer): void;
   /** False once the client's queue holds its limit of unsent bytes. */
   hasRoom(): boolean;
+  /** Ends the stream, after what it holds. */
+  end(): void;
 };
 
 /** What a subscription needs of the hub. */
@@ -103,6 +105,11 @@ class EventSubscription implements Subscription {
   }
 
   private onEvent(event: ClientEvent): void {
+    if (event.type === 'end') {
+      this.close();
+      this.sink.end();
+      return;
+    }
     if (event.type === 'status') {
       this.writeOrMark(event.frame);
       return;

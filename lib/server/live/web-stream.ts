@@ -17,14 +17,17 @@ export function webEventStream(
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        subscription = open({ write: (bytes) => controller.enqueue(bytes), hasRoom: () => (controller.desiredSize ?? 0) > 0 });
-        const onAbort = () => {
-          close();
+        const end = () => {
           try {
             controller.close();
           } catch {
             // already closed or errored
           }
+        };
+        subscription = open({ write: (bytes) => controller.enqueue(bytes), hasRoom: () => (controller.desiredSize ?? 0) > 0, end });
+        const onAbort = () => {
+          close();
+          end();
         };
         if (signal.aborted) onAbort();
         else signal.addEventListener('abort', onAbort, { once: true });
