@@ -110,6 +110,7 @@ const ConfigSchema = z.object({
   PIPES_MIRROR_DIR: optionalText,
   PIPES_MIRROR_RELOAD_URL: httpUrl,
   PIPES_MIRROR_RELOAD_TOKEN: optionalText,
+  PIPES_METRICS_TOKEN: optionalText,
 });
 
 type Env = z.infer<typeof ConfigSchema>;
@@ -132,6 +133,8 @@ export type Config = {
     jwtSecret?: string;
     roleClaim: string;
     adminRole: string;
+    /** A bearer token for GET /api/metrics alone (a Prometheus scraper), beside any credential. */
+    metricsToken?: string;
   };
   live: {
     /** Interval of `: ping` comments on every SSE stream. */
@@ -185,6 +188,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       jwtSecret: e.PIPES_JWT_SECRET,
       roleClaim: e.PIPES_ROLE_CLAIM,
       adminRole: e.PIPES_ADMIN_ROLE,
+      metricsToken: e.PIPES_METRICS_TOKEN,
     },
     live: {
       pingMs: e.PIPES_SSE_PING_MS,

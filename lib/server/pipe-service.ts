@@ -7,10 +7,12 @@ import { serializePipe, validatePipeInput } from '@/lib/pipes/schema';
 import { pipeWarnings } from '@/lib/pipes/warnings';
 import {
   BadRequestError,
+  ConsoleError,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
   PreconditionRequiredError,
+  UnavailableError,
 } from '@/lib/server/errors';
 import type { Attribution } from '@/lib/server/archive/record';
 import type { Principal } from '@/lib/server/auth';
@@ -18,7 +20,8 @@ import { getHub, getSupervisor } from '@/lib/server/hub';
 import { getArchiver } from '@/lib/server/archive/instance';
 import { INSTANCE } from '@/lib/server/instance-name';
 import { writesInFlight } from '@/lib/server/lifecycle';
-import { RevisionMismatchError, ValueTooLargeError } from '@/lib/server/nats';
+import { metrics, type WriteOutcome } from '@/lib/server/metrics';
+import { BucketMissingError, RevisionMismatchError, ValueTooLargeError } from '@/lib/server/nats';
 
 // The pipes API's work: reads from the watched cache, compare-and-set writes to KV, history.
 // Writes go to KV; the cache learns of them through the watch like any other writer's, so
@@ -107,9 +110,29 @@ function withWarnings(entry: Entry): Entry {
   return warnings.length ? { ...entry, warnings } : entry;
 }
 
-/** Writes the pipe by compare-and-set; counted in the writes a shutdown waits for. */
+/** Writes the pipe by compare-and-set. */
 export function putPipe(key: string, body: unknown, precondition: Precondition | undefined, author: Author): Promise<Entry> {
-  return writesInFlight().track(() => writePipe(key, body, precondition, author));
+  return counted(() => writePipe(key, body, precondition, author));
+}
+
+/** A write counted in those a shutdown waits for, and timed by outcome for /api/metrics. */
+async function counted<T>(write: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const observe = (outcome: WriteOutcome) => metrics().writeSeconds.observe({ outcome }, (performance.now() - started) / 1000);
+  try {
+    const result = await writesInFlight().track(write);
+    observe('ok');
+    return result;
+  } catch (err) {
+    observe(outcomeOf(err));
+    throw err;
+  }
+}
+
+function outcomeOf(err: unknown): WriteOutcome {
+  if (err instanceof PreconditionFailedError) return 'conflict';
+  if (err instanceof UnavailableError || err instanceof BucketMissingError) return 'unavailable';
+  return err instanceof ConsoleError ? 'refused' : 'error';
 }
 
 async function writePipe(key: string, body: unknown, precondition: Precondition | undefined, author: Author): Promise<Entry> {
@@ -161,9 +184,9 @@ function assertCreatable(key: string, precondition: Precondition): void {
   ]);
 }
 
-/** Deletes the pipe (compare-and-set with If-Match); counted in the writes a shutdown waits for. */
+/** Deletes the pipe (compare-and-set with If-Match). */
 export function deletePipe(key: string, precondition: Precondition | undefined, author: Author): Promise<void> {
-  return writesInFlight().track(() => removePipe(key, precondition, author));
+  return counted(() => removePipe(key, precondition, author));
 }
 
 async function removePipe(key: string, precondition: Precondition | undefined, author: Author): Promise<void> {

@@ -16,6 +16,7 @@ import { fanout } from './fanout.mjs';
 import { files } from './files.mjs';
 import { firstScreen } from './first-screen.mjs';
 import { listBurst } from './list-burst.mjs';
+import { metricsScrape } from './metrics.mjs';
 import { mirror } from './mirror.mjs';
 import { presence } from './presence.mjs';
 import { mergeSummary, summaryMarkdown, withSummary } from './lib/summary.mjs';
@@ -51,6 +52,8 @@ const BENCHMARKS = {
   files: { run: files, defaults: { pipes: 10_000, runs: 3 } },
   // pipes: in the bucket (and the file); runs: probes.
   mirror: { run: mirror, defaults: { pipes: 10_000, runs: 20 } },
+  // clients: SSE streams held open; runs: scrapes (and as many health checks, the floor).
+  metrics: { run: metricsScrape, defaults: { clients: 1_000, runs: 50, pipes: 100 } },
 };
 
 const USAGE = `Usage: npm run bench [-- <benchmark…>] [--runs N] [--pipes N] [--puts N] [--clients N] [--changes N] [--tabs N] [--seconds N] [--rate N] [--readme]
@@ -69,6 +72,7 @@ Benchmarks: ${Object.keys(BENCHMARKS).join(', ')} (all when none is named).
   sustained    --rate (puts a second), --seconds, --clients (SSE streams), --pipes (keys the puts go to)
   fanout       --clients (SSE streams of the larger series; the smaller has 1,000), --puts (per series),
                --pipes (in the bucket)
+  metrics      --clients (SSE streams held open), --runs (scrapes, and as many GET /api/health), --pipes
   first-screen --pipes (in the large bucket; the floor has 10), --runs (openings of / timed to the first row,
                and as many to search usable, per bucket)
 Results: bench-results/<benchmark>.json, and the table of goals in bench-results/summary.json

@@ -5,14 +5,12 @@
 // Also: whether every client got every change (or a snapshot after falling behind), and the
 // console's RSS every second (growth, and how flat the last 30 s are).
 // BENCH_CONSOLE_CPU_PROF=<dir> runs the console with --cpu-prof (profile written when it stops).
-import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kvm } from '@nats-io/kv';
-import { stopChild } from '../lib/run.mjs';
 import { DEFAULT_BUCKET } from '../../lib/defaults.mjs';
 import { openBenchEnvironment } from './lib/bench-environment.mjs';
-import { onCleanup } from './lib/cleanup.mjs';
+import { forkChild } from './lib/fork-child.mjs';
 import { spawnConsole, waitForList } from './lib/console-process.mjs';
 import { machineFacts, now, startRun } from './lib/clock.mjs';
 import { makePipes, putAll } from './lib/pipes.mjs';
@@ -246,47 +244,4 @@ export async function sustained({ seconds = 60, rate = 2_000, clients = 100, pip
   } finally {
     await env.close();
   }
-}
-
-/**
- * A forked helper process with typed waits for its messages.
- * @param {string} script
- * @param {string[]} args
- * @param {Record<string, string>} [env]
- */
-function forkChild(script, args, env = {}) {
-  const child = fork(script, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const unregister = onCleanup(() => stopChild(child, exited));
-  /** @type {Map<string, (m: any) => void>} */
-  const handlers = new Map();
-  /** @type {Map<string, { resolve: (m: any) => void, reject: (err: Error) => void }[]>} */
-  const waiters = new Map();
-  /** @type {Error | undefined} */
-  let failure;
-  const fail = (/** @type {Error} */ err) => {
-    failure ??= err;
-    for (const list of waiters.values()) for (const w of list.splice(0)) w.reject(err);
-  };
-  child.on('message', (/** @type {any} */ m) => {
-    if (m?.type === 'fatal') return fail(new Error(`${script}: ${m.message}`));
-    handlers.get(m?.type)?.(m);
-    waiters.get(m?.type)?.shift()?.resolve(m);
-  });
-  child.once('exit', (code) => fail(new Error(`${script} exited (${code}) before it was done`)));
-  return {
-    /** @param {string} type  @param {(m: any) => void} handler */
-    on: (type, handler) => void handlers.set(type, handler),
-    /** @param {string} type  @returns {Promise<any>} */
-    next: (type) =>
-      failure
-        ? Promise.reject(failure)
-        : new Promise((resolve, reject) => waiters.set(type, [...(waiters.get(type) ?? []), { resolve, reject }])),
-    /** @param {object} m */
-    send: (m) => child.send(m),
-    stop: async () => {
-      await stopChild(child, exited);
-      unregister();
-    },
-  };
 }

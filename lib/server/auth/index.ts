@@ -1,7 +1,7 @@
 import 'server-only';
 import { config } from '@/lib/server/config';
 import { ForbiddenError, UnauthorizedError } from '@/lib/server/errors';
-import { loadCredentials, type Credentials } from './credentials';
+import { loadCredentials, sameSecret, type Credentials } from './credentials';
 import type { Action, Principal } from './principal';
 import { assertSameOrigin } from './same-origin';
 import { SESSION_COOKIE, verifySession } from './session';
@@ -28,6 +28,8 @@ export function signInLimiter(scope: 'client' | 'everyone' = 'client'): WindowLi
   return holder.__pipesSignInLimiters[scope];
 }
 
+const BEARER = /^Bearer +([^\s]{1,8192})$/i;
+
 /**
  * The one access check of every API route: a bearer token (static or JWT) or a signed-in
  * browser session; 401 without, 403 when the role may not do `action` or a cookie-borne
@@ -37,7 +39,7 @@ export async function authorize(request: Request, action: Action): Promise<Princ
   const header = request.headers.get('authorization');
   let principal: Principal | null;
   if (header !== null) {
-    const bearer = /^Bearer +([^\s]{1,8192})$/i.exec(header);
+    const bearer = BEARER.exec(header);
     if (!bearer) throw new UnauthorizedError('Authorization must be "Bearer <token>"');
     principal = await principalForToken(bearer[1]!, credentials());
     if (!principal) throw new UnauthorizedError('the token is not valid (unknown, expired or wrongly signed)');
@@ -48,6 +50,17 @@ export async function authorize(request: Request, action: Action): Promise<Princ
   }
   if (action === 'write' && principal.role !== 'admin') throw new ForbiddenError('viewers may read pipes but not change them');
   return principal;
+}
+
+/**
+ * GET /api/metrics: `PIPES_METRICS_TOKEN` as a bearer token (a scraper holds that one secret
+ * and no role), or any credential that may read.
+ */
+export async function authorizeMetrics(request: Request): Promise<void> {
+  const token = config().auth.metricsToken;
+  const bearer = BEARER.exec(request.headers.get('authorization') ?? '');
+  if (token && bearer && sameSecret(bearer[1]!, token)) return;
+  await authorize(request, 'read');
 }
 
 /** The signed-in principal of a Cookie header, or null. */

@@ -46,6 +46,7 @@ export class BucketSupervisor {
   /** When the bucket was first found missing, while it still is. */
   private missingSince: number | undefined;
   private stopped = false;
+  private reconnectCount = 0;
   private starting: Promise<void> | undefined;
   private intents: IntentChannel<WriteIntent> | undefined;
   private stopIntents: (() => void) | undefined;
@@ -71,6 +72,20 @@ export class BucketSupervisor {
       throw new UnavailableError('NATS is unreachable; nothing was written');
     }
     return this.bucket;
+  }
+
+  /** Times the NATS link came back after it was lost. */
+  get reconnects(): number {
+    return this.reconnectCount;
+  }
+
+  /** The bucket's last revision as the server has it now; undefined while it cannot be read. */
+  async bucketRevision(): Promise<number | undefined> {
+    if (!this.bucket || this.link?.state() !== LinkState.connected) return undefined;
+    return this.bucket.info().then(
+      (info) => info.lastRevision,
+      () => undefined,
+    );
   }
 
   /** Tells the other instances on the bucket of a write (before it) and that it is over (after). */
@@ -188,7 +203,10 @@ export class BucketSupervisor {
 
   private onLinkState(state: LinkState, event: 'reconnected' | 'changed'): void {
     // Resume from the last revision now, not when the watch's 30 s heartbeat notices.
-    if (event === 'reconnected') this.loop?.restart();
+    if (event === 'reconnected') {
+      this.reconnectCount++;
+      this.loop?.restart();
+    }
     log.info(`NATS ${state}`);
     this.hub.setLink({ nats: state }, event === 'reconnected');
   }

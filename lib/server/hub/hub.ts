@@ -171,6 +171,11 @@ export class Hub implements WatchSink {
     for (const listener of [...this.clients]) this.tell(listener, { type: 'end' });
   }
 
+  /** Changes the ring holds for resuming clients. */
+  get ringSize(): number {
+    return this.ring.length;
+  }
+
   /** Listeners that are clients (event streams), not the console's own. */
   get listenerCount(): number {
     return this.clients.size;

@@ -5,6 +5,7 @@ import { errorResponse } from '@/lib/server/http/error-response';
 import { getHub, type Hub } from '@/lib/server/hub';
 import { getPresence } from '@/lib/server/presence';
 import { STATIC_SECURITY_HEADERS } from '@/lib/server/security-headers';
+import { liveStats } from './live-stats';
 import { PingRound } from './ping-round';
 import { openSubscription, type EventSink, type Subscription } from './subscription';
 
@@ -50,7 +51,7 @@ export async function prepareEvents(request: Request, hub: Hub = getHub()): Prom
     kind: 'stream',
     headers: EVENT_STREAM_HEADERS,
     queueBytes,
-    open: (sink) => openSubscription(hub, sink, { lastEventId, pings, presence: getPresence() }),
+    open: (sink) => openSubscription(hub, sink, { lastEventId, pings, presence: getPresence(), stats: liveStats() }),
   };
 }
 

@@ -140,6 +140,25 @@ describe('openSubscription', () => {
     expect(written.slice(4)).toEqual(['status', 'snapshot@20']);
   });
 
+  it('counts the events and bytes it sent, each time it fell behind, and each catch-up snapshot', () => {
+    const { hub, emitChanges } = fakeHub();
+    const { sink } = fakeSink(4);
+    const stats = { events: 0, bytes: 0, behind: 0, resyncs: 0 };
+    const subscription = openSubscription(hub, sink, { ...OPTIONS, stats });
+    // status + snapshot, then a batch of two changes in one write: 4 events.
+    emitChanges(11, 12);
+    expect(stats).toEqual({
+      events: 4,
+      bytes: 'status'.length + 'snapshot@10'.length + 'change@11+change@12'.length,
+      behind: 0,
+      resyncs: 0,
+    });
+    emitChanges(13); // full: behind
+    sink.drain();
+    subscription.drained(); // status + snapshot@13
+    expect({ events: stats.events, behind: stats.behind, resyncs: stats.resyncs }).toEqual({ events: 6, behind: 1, resyncs: 1 });
+  });
+
   it('after its catch-up snapshot, a client gets every change again, and no second snapshot', () => {
     const { hub, emitChange } = fakeHub();
     const { sink, written } = fakeSink(4);

@@ -1,6 +1,7 @@
 import 'server-only';
 import { encodeComment, encodeRetry } from '@/lib/live/sse';
 import type { ClientEvent, Hub } from '@/lib/server/hub';
+import type { LiveStats } from './live-stats';
 import type { PingRound } from './ping-round';
 
 /** Where one client's bytes go: a Node response (serve-events.ts) or a web stream (web-stream.ts). */
@@ -25,6 +26,8 @@ export type SubscriptionOptions = {
   pings: PingRound;
   /** Who has which pipe open: sent after the status, and again on every change. */
   presence?: PresenceFeed;
+  /** Where the stream counts what it sent. */
+  stats?: LiveStats;
 };
 
 export type Subscription = {
@@ -66,11 +69,11 @@ class EventSubscription implements Subscription {
     private readonly options: SubscriptionOptions,
   ) {
     sink.write(RETRY);
-    sink.write(hub.statusFrame());
-    if (options.presence) sink.write(options.presence.frame());
+    this.send(hub.statusFrame());
+    if (options.presence) this.send(options.presence.frame());
     const resume = options.lastEventId === undefined ? undefined : hub.changesSince(options.lastEventId);
     if (resume) {
-      for (const frame of resume) sink.write(frame.bytes);
+      for (const frame of resume) this.send(frame.bytes);
       this.sent = resume.at(-1)?.revision ?? options.lastEventId!;
     } else if (hub.status().ready) {
       this.sendSnapshot();
@@ -83,11 +86,12 @@ class EventSubscription implements Subscription {
   drained(): void {
     if (this.closed || !this.sink.hasRoom() || !(this.behind || this.stale)) return;
     // What was dropped meanwhile: the link's status and who is where, as they are now.
-    this.sink.write(this.hub.statusFrame());
-    if (this.options.presence) this.sink.write(this.options.presence.frame());
+    this.send(this.hub.statusFrame());
+    if (this.options.presence) this.send(this.options.presence.frame());
     this.stale = false;
     if (this.behind) {
       this.behind = false;
+      if (this.options.stats) this.options.stats.resyncs++;
       this.sendSnapshot();
     }
   }
@@ -117,26 +121,36 @@ class EventSubscription implements Subscription {
     if (this.behind) return;
     if (!this.sink.hasRoom()) {
       this.behind = true; // drained() sends a fresh snapshot once the client has caught up.
+      if (this.options.stats) this.options.stats.behind++;
       return;
     }
     if (event.type === 'snapshot') this.sendSnapshot();
     else if (event.frames[0]!.revision > this.sent) {
-      this.sink.write(event.bytes); // the whole batch in one write
+      this.send(event.bytes, event.frames.length); // the whole batch in one write
       this.sent = event.last;
     } else {
       // Opened within the batch: its snapshot or resume already holds the first changes.
-      for (const frame of event.frames) if (frame.revision > this.sent) this.sink.write(frame.bytes);
+      for (const frame of event.frames) if (frame.revision > this.sent) this.send(frame.bytes);
       this.sent = Math.max(this.sent, event.last);
     }
   }
 
   private writeOrMark(frame: Buffer): void {
-    if (this.sink.hasRoom()) this.sink.write(frame);
+    if (this.sink.hasRoom()) this.send(frame);
     else this.stale = true;
   }
 
   private sendSnapshot(): void {
-    this.sink.write(this.hub.snapshotFrame());
+    this.send(this.hub.snapshotFrame());
     this.sent = this.hub.snapshot().revision;
+  }
+
+  /** Writes `events` events (one frame, or a batch of them) and counts them. */
+  private send(bytes: Buffer, events = 1): void {
+    this.sink.write(bytes);
+    const stats = this.options.stats;
+    if (!stats) return;
+    stats.events += events;
+    stats.bytes += bytes.byteLength;
   }
 }
