@@ -125,7 +125,8 @@ test('a NATS restart is counted as a reconnect', async () => {
   const { nats } = stack;
   const before = sample(await scrape(), 'pipes_console_nats_reconnects_total') ?? 0;
   await nats.stop();
-  stack.nats = { ...(await startTestNats(nats.storeDir, nats.port)), dispose: nats.dispose };
+  // Its own dispose stops the restarted server and removes the store.
+  stack.nats = await startTestNats(nats.storeDir, nats.port);
   const text = await waitFor(
     async () => {
       const t = await scrape();
