@@ -9,10 +9,9 @@
 // (a bucket deleted and recreated, 10,000 changes) so they disturb nobody else. Every test uses
 // keys of its own; "exactly these events" is proven by waiting for a sentinel change after them.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Kvm } from '@nats-io/kv';
 import { connect } from '@nats-io/transport-node';
@@ -21,6 +20,7 @@ import { startConsole, type TestConsole } from '../support/console';
 import { disposeAll } from '../support/dispose';
 import { BUCKET, lastRevision, openRawClient, readBucket, type RawClient } from '../support/kv';
 import { startTestNats, type TestNats } from '../support/nats';
+import { liveMemory, memoryProbe } from '../support/live-memory';
 import { waitFor } from '../support/poll';
 import type { Snapshot } from '@/lib/live/protocol';
 import type { DeleteMarker, Entry } from '@/lib/pipes/entry';
@@ -42,7 +42,6 @@ type Server = 'server.mjs' | 'next-start';
 function startTestConsole(natsUrl: string, env: Record<string, string> = {}, server: Server = 'server.mjs'): Promise<TestConsole> {
   return startConsole(natsUrl, { env: { PIPES_ADMIN_TOKEN: ADMIN_TOKEN, PIPES_DATA_DIR: dataDir, ...env }, server });
 }
-const MEMORY_PROBE = pathToFileURL(path.resolve(import.meta.dirname, '../support/memory-probe.mjs')).href;
 
 let nats: TestNats;
 let raw: RawClient;
@@ -514,15 +513,15 @@ describe.each<Server>(['server.mjs', 'next-start'])('a client that never reads (
     // stays right, but the ids have gaps) and "received every change" could not be asserted.
     const nc = await connect({ servers: ownNats.url, name: 'test-writer', maxReconnectAttempts: -1 });
     writer = { nc, kv: await new Kvm(nc).create(BUCKET, { history: 64 }), close: () => nc.close() };
-    memoryFile = path.join(mkdtempSync(path.join(tmpdir(), 'pipes-memory-')), 'memory.json');
+    const probe = memoryProbe();
+    memoryFile = probe.file;
     target = await startTestConsole(
       ownNats.url,
       {
         PIPES_SSE_QUEUE_BYTES: String(QUEUE_BYTES),
         // A small ring, so the ring's own memory (10,000 frames by default) does not count here.
         PIPES_RING_EVENTS: '100',
-        PIPES_TEST_MEMORY_FILE: memoryFile,
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${MEMORY_PROBE}`.trim(),
+        ...probe.env,
       },
       server,
     );
@@ -536,19 +535,7 @@ describe.each<Server>(['server.mjs', 'next-start'])('a client that never reads (
     );
   });
 
-  /** The console's memory after a full GC, through test/support/memory-probe.mjs. */
-  async function liveMemory(): Promise<{ heapUsed: number; external: number; rss: number }> {
-    const previous = existsSync(memoryFile) ? (JSON.parse(readFileSync(memoryFile, 'utf8')) as { at: number }).at : 0;
-    process.kill(target.pid, 'SIGUSR2');
-    return waitFor(
-      () => {
-        if (!existsSync(memoryFile)) return undefined;
-        const sample = JSON.parse(readFileSync(memoryFile, 'utf8')) as { at: number; heapUsed: number; external: number; rss: number };
-        return sample.at > previous ? sample : undefined;
-      },
-      { what: 'a memory sample from the console' },
-    );
-  }
+  const liveMemoryNow = () => liveMemory(target.pid, memoryFile);
 
   test(`a stuck client does not grow the server's memory over ${CHANGES} changes of ~1 KB; a reading client gets every change; once it reads it gets one snapshot and is current`, async () => {
     const keys = Array.from({ length: 200 }, (_, i) => `bulk_${i}`);
@@ -576,7 +563,7 @@ describe.each<Server>(['server.mjs', 'next-start'])('a client that never reads (
     openClients.add(stuck);
     await reader.waitForEvents(reached(warm));
     await waitFor(async () => (await health(target)).clients === 2, { what: 'both streams to be subscribed' });
-    const before = await liveMemory();
+    const before = await liveMemoryNow();
     const rssBefore = rssBytes(target.pid);
 
     const started = Date.now();
@@ -592,7 +579,7 @@ describe.each<Server>(['server.mjs', 'next-start'])('a client that never reads (
       { timeoutMs: 30_000, what: 'the archive to catch up' },
     );
     const rssAfter = rssBytes(target.pid);
-    const after = await liveMemory();
+    const after = await liveMemoryNow();
     const liveGrowth = after.heapUsed + after.external - (before.heapUsed + before.external);
     console.log(
       `[stuck client] ${CHANGES} changes in ${elapsed} ms; console live memory (heap+external after GC) ` +
