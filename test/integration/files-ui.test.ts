@@ -3,63 +3,34 @@
 // the bucket itself, so "writes nothing" is checked against the bucket, not against what the
 // console says; the CLI's export is the yardstick for the download's bytes.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ArchivedChange, Entry } from '@/lib/pipes/entry';
+import type { ArchivedChange } from '@/lib/pipes/entry';
 import type { TestConsole } from '../support/console';
-import { filesSeed } from '../support/files-seed';
+import { startFilesStack, type FilesStack } from '../support/files-stack';
 import { lastRevision, readBucket, type RawClient } from '../support/kv';
-import type { TestNats } from '../support/nats';
 import { waitFor } from '../support/poll';
-import { disposeTestStack, startTestStack } from '../support/stack';
 
 const CLI = path.resolve(import.meta.dirname, '../../scripts/pipes.mjs');
 const ADMIN = 'files-ui-admin-token';
 const VIEWER = 'files-ui-viewer-token';
 
-let nats: TestNats, raw: RawClient, app: TestConsole;
-const folders: string[] = [];
-
-const SEED = filesSeed("SELECT * FROM devices WHERE id = {{id}} -- ünïcödé '€'");
+let stack: FilesStack;
+let raw: RawClient, app: TestConsole;
+let api: FilesStack['api'], listing: FilesStack['listing'], putRaw: FilesStack['putRaw'], freshFolder: FilesStack['freshFolder'];
 
 beforeAll(async () => {
-  ({ nats, raw, app } = await startTestStack({ PIPES_ADMIN_TOKEN: ADMIN, PIPES_VIEWER_TOKEN: VIEWER }));
-  let revision = 0;
-  for (const [key, text] of Object.entries(SEED)) revision = await raw.kv.put(key, text);
-  await waitFor(async () => (await listing()).revision >= revision, { what: 'the console to hold the seeded pipes' });
+  stack = await startFilesStack({
+    env: { PIPES_ADMIN_TOKEN: ADMIN, PIPES_VIEWER_TOKEN: VIEWER },
+    token: ADMIN,
+    deviceSql: "SELECT * FROM devices WHERE id = {{id}} -- ünïcödé '€'",
+    folderPrefix: 'pipes-files-ui-it-',
+  });
+  ({ raw, app, api, listing, putRaw, freshFolder } = stack);
 });
 
-afterAll(async () => {
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-  await disposeTestStack({ nats, raw, app });
-});
-
-function api(urlPath: string, init: RequestInit = {}, token = ADMIN): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${token}`);
-  return fetch(`${app.url}${urlPath}`, { ...init, headers });
-}
-
-async function listing(): Promise<{ revision: number; pipes: Entry[] }> {
-  const res = await api('/api/pipes');
-  expect(res.status).toBe(200);
-  return (await res.json()) as { revision: number; pipes: Entry[] };
-}
-
-/** Puts `value` through the raw client and waits until the console has it. */
-async function putRaw(key: string, value: unknown): Promise<number> {
-  const revision = await raw.kv.put(key, JSON.stringify(value));
-  await waitFor(async () => (await listing()).revision >= revision, { what: `the console to see ${key} at ${revision}` });
-  return revision;
-}
-
-function freshFolder(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pipes-files-ui-it-'));
-  folders.push(dir);
-  return dir;
-}
+afterAll(() => stack?.dispose());
 
 function cliExport(dir: string, format: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {

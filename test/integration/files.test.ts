@@ -4,37 +4,33 @@
 // is checked against the bucket, not against what the console says. One stack for the file;
 // every test exports into a folder of its own.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ArchivedChange, Entry } from '@/lib/pipes/entry';
+import type { ArchivedChange } from '@/lib/pipes/entry';
 import type { TestConsole } from '../support/console';
-import { filesSeed } from '../support/files-seed';
+import { startFilesStack, type FilesStack } from '../support/files-stack';
 import { lastRevision, readBucket, type RawClient } from '../support/kv';
-import type { TestNats } from '../support/nats';
 import { waitFor } from '../support/poll';
-import { disposeTestStack, startTestStack } from '../support/stack';
 
 const CLI = path.resolve(import.meta.dirname, '../../scripts/pipes.mjs');
 const TOKEN = 'files-admin-token';
 
-let nats: TestNats, raw: RawClient, app: TestConsole;
-const folders: string[] = [];
-
-const SEED = filesSeed('SELECT * FROM devices WHERE id = {{id}}');
+let stack: FilesStack;
+let raw: RawClient, app: TestConsole;
+let api: FilesStack['api'], putRaw: FilesStack['putRaw'], freshFolder: FilesStack['freshFolder'];
 
 beforeAll(async () => {
-  ({ nats, raw, app } = await startTestStack({ PIPES_ADMIN_TOKEN: TOKEN }));
-  let revision = 0;
-  for (const [key, text] of Object.entries(SEED)) revision = await raw.kv.put(key, text);
-  await waitFor(async () => (await listing()).revision >= revision, { what: 'the console to hold the seeded pipes' });
+  stack = await startFilesStack({
+    env: { PIPES_ADMIN_TOKEN: TOKEN },
+    token: TOKEN,
+    deviceSql: 'SELECT * FROM devices WHERE id = {{id}}',
+    folderPrefix: 'pipes-files-it-',
+  });
+  ({ raw, app, api, putRaw, freshFolder } = stack);
 });
 
-afterAll(async () => {
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
-  await disposeTestStack({ nats, raw, app });
-});
+afterAll(() => stack?.dispose());
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
@@ -54,35 +50,10 @@ function cli(...args: string[]): Promise<Run> {
   });
 }
 
-function api(urlPath: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  headers.set('authorization', `Bearer ${TOKEN}`);
-  return fetch(`${app.url}${urlPath}`, { ...init, headers });
-}
-
-async function listing(): Promise<{ revision: number; pipes: Entry[] }> {
-  const res = await api('/api/pipes');
-  expect(res.status).toBe(200);
-  return (await res.json()) as { revision: number; pipes: Entry[] };
-}
-
 /** The stored value of `key`, parsed, read from the bucket itself. */
 async function stored(key: string): Promise<Record<string, unknown> | null> {
   const entry = await raw.kv.get(key);
   return entry && entry.operation === 'PUT' ? (entry.json() as Record<string, unknown>) : null;
-}
-
-/** Puts `value` through the raw client and waits until the console has it (the CLI reads the console). */
-async function putRaw(key: string, value: unknown): Promise<number> {
-  const revision = await raw.kv.put(key, JSON.stringify(value));
-  await waitFor(async () => (await listing()).revision >= revision, { what: `the console to see ${key} at ${revision}` });
-  return revision;
-}
-
-function freshFolder(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pipes-files-it-'));
-  folders.push(dir);
-  return dir;
 }
 
 /** Exports into a fresh folder (in `format`) and returns it. */
