@@ -76,51 +76,136 @@ function changedFrom(base, value, result) {
  * @returns {Verdict}
  */
 export function checkRegister(history, initial = { revision: 0, value: null }) {
-  const ops = history.map((op, i) => ({ op, i, returned: op.returned ?? Infinity }));
+  // In order of invocation, so the candidates for the next place are a prefix of the unplaced.
+  const ops = history
+    .map((op, i) => ({ op, i, returned: op.returned ?? Infinity, low: mix(i, 0x9e3779b1), high: mix(i, 0x7feb352d) }))
+    .sort((a, b) => a.op.invoked - b.op.invoked);
   const mustPlace = ops.filter((o) => o.op.result !== undefined).length;
+  // An unknown compare-and-set from a revision the register has passed can never take effect:
+  // it counts as left out, so states that differ only in such operations are one state.
+  const lapsable = ops.filter((o) => o.op.kind === 'cas' && o.op.result === undefined && o.op.expected > 0);
   /** @type {Set<string>} states known to lead nowhere */
   const dead = new Set();
   const placed = new Array(ops.length).fill(false);
+  /** The set of placed operations as 64 bits, kept as they are placed and taken back. */
+  let low = 0;
+  let high = 0;
   /** @type {number[]} */
   const order = [];
 
-  /** @param {State} state  @param {number} known how many known-outcome operations are placed */
-  const search = (state, known) => {
-    if (known === mustPlace) return true;
-    const memo = `${placed.map((p) => (p ? 1 : 0)).join('')}|${state.revision}|${state.exact !== false}|${state.value}`;
-    if (dead.has(memo)) return false;
-    // Only an operation invoked before every unplaced one has returned may come next.
-    let horizon = Infinity;
-    for (const o of ops) if (!placed[o.i] && o.returned < horizon) horizon = o.returned;
-    for (const o of ops) {
-      if (placed[o.i] || o.op.invoked > horizon) continue;
-      const next = step(state, o.op);
-      if (!next) continue;
-      placed[o.i] = true;
-      order.push(o.i);
-      if (search(next, known + (o.op.result !== undefined ? 1 : 0))) return true;
-      placed[o.i] = false;
+  /** @param {State} state */
+  const memoOf = (state) => {
+    let setLow = low;
+    let setHigh = high;
+    for (const o of lapsable) {
+      if (placed[o.i] || /** @type {{ expected: number }} */ (o.op).expected >= state.revision) continue;
+      setLow ^= o.low;
+      setHigh ^= o.high;
+    }
+    return `${setLow}.${setHigh}|${state.revision}|${state.exact !== false}|${state.value}`;
+  };
+  /** Only an operation invoked before every unplaced one has returned may come next. */
+  const horizon = () => {
+    let h = Infinity;
+    for (const o of ops) if (!placed[o.i] && o.returned < h) h = o.returned;
+    return h;
+  };
+  /** @param {(typeof ops)[number]} o */
+  const toggle = (o) => {
+    placed[o.i] = !placed[o.i];
+    low ^= o.low;
+    high ^= o.high;
+  };
+
+  // Depth-first with an explicit stack: a history has thousands of operations, more than the
+  // call stack holds. A frame is a state reached, with the next candidate to try from it.
+  /** @typedef {{ state: State, known: number, next: number, horizon: number, memo: string, via?: (typeof ops)[number] }} Frame */
+  /** @type {Frame[]} */
+  const stack = [{ state: initial, known: 0, next: 0, horizon: horizon(), memo: memoOf(initial) }];
+  while (stack.length > 0) {
+    const frame = /** @type {Frame} */ (stack.at(-1));
+    if (frame.known === mustPlace) return { linearizable: true, order };
+    let chosen;
+    let next;
+    for (; frame.next < ops.length && ops[frame.next].op.invoked <= frame.horizon; frame.next++) {
+      const o = ops[frame.next];
+      if (placed[o.i] || !(next = step(frame.state, o.op))) continue;
+      chosen = o;
+      frame.next++;
+      break;
+    }
+    if (chosen && next) {
+      toggle(chosen);
+      const memo = memoOf(next);
+      if (dead.has(memo)) {
+        toggle(chosen);
+        continue;
+      }
+      order.push(chosen.i);
+      stack.push({ state: next, known: frame.known + (chosen.op.result !== undefined ? 1 : 0), next: 0, horizon: horizon(), memo, via: chosen });
+      continue;
+    }
+    dead.add(frame.memo);
+    stack.pop();
+    if (frame.via) {
+      toggle(frame.via);
       order.pop();
     }
-    dead.add(memo);
-    return false;
-  };
-  return search(initial, 0) ? { linearizable: true, order } : { linearizable: false };
+  }
+  return { linearizable: false };
 }
 
 /**
- * A smallest failing part of a history that is not linearizable: operations are dropped one by
- * one while what is left still fails (delta debugging), so a report shows only what breaks.
+ * A short failing part of a history that is not linearizable, for the report: the shortest
+ * prefix (in order of invocation, with every operation invoked while one of it was running)
+ * that fails, then without the reads and refusals that it still fails without. Only those are
+ * dropped: they constrain the register and change nothing for the others, so what is left
+ * fails for the history's own reason — dropping a write would break the chain of revisions the
+ * later compare-and-sets start from and make a failure of its own.
  * @param {Operation[]} history
  * @param {State} [initial]
  * @returns {Operation[]}
  */
 export function minimalFailing(history, initial) {
-  if (checkRegister(history, initial).linearizable) throw new Error('minimalFailing: the history is linearizable');
-  let kept = [...history];
-  for (let i = kept.length - 1; i >= 0; i--) {
-    const without = [...kept.slice(0, i), ...kept.slice(i + 1)];
-    if (!checkRegister(without, initial).linearizable) kept = without;
+  const fails = (/** @type {Operation[]} */ ops) => !checkRegister(ops, initial).linearizable;
+  if (!fails(history)) throw new Error('minimalFailing: the history is linearizable');
+  const byInvocation = [...history].sort((a, b) => a.invoked - b.invoked);
+  /** The first `n` operations and every one invoked before one of them had returned. */
+  const prefix = (/** @type {number} */ n) => {
+    const lastReturn = Math.max(...byInvocation.slice(0, n).map((op) => op.returned ?? -Infinity));
+    return byInvocation.filter((op, i) => i < n || op.invoked < lastReturn);
+  };
+  let low = 1;
+  let high = byInvocation.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (fails(prefix(middle))) high = middle;
+    else low = middle + 1;
+  }
+  let kept = fails(prefix(low)) ? prefix(low) : byInvocation;
+  const inert = (/** @type {Operation} */ op) => op.kind === 'read' || (op.kind === 'cas' && op.result === 'refused');
+  for (let chunk = kept.filter(inert).length; chunk >= 1; chunk = Math.floor(chunk / 2)) {
+    const candidates = kept.filter(inert);
+    for (let at = 0; at < candidates.length; at += chunk) {
+      const drop = new Set(candidates.slice(at, at + chunk));
+      const without = kept.filter((op) => !drop.has(op));
+      if (fails(without)) kept = without;
+    }
   }
   return kept;
+}
+
+/**
+ * A well-spread 32-bit code for operation `i` (murmur3's finaliser). Two of them XORed over a
+ * set of operations name the set in 64 bits: a collision could only call a good history bad,
+ * and takes billions of states to become likely.
+ * @param {number} i  @param {number} seed
+ */
+function mix(i, seed) {
+  let h = Math.imul(i + 1, seed);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }

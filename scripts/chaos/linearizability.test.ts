@@ -99,6 +99,19 @@ describe('minimalFailing', () => {
     expect(minimalFailing(history, { revision: 2, value: '2' })).toEqual([history[1], history[2]]);
   });
 
+  it('keeps the increments that led to the revision the lost update started from, and drops the refusals', () => {
+    const history = [
+      cas(0, 1, 0, '1', { revision: 1 }),
+      cas(0, 2, 0, '1', 'refused'),
+      cas(3, 4, 1, '2', { revision: 2 }),
+      cas(5, 8, 2, '3', { revision: 3 }),
+      cas(6, 9, 2, '3', { revision: 4 }),
+      cas(10, 11, 4, '4', { revision: 5 }),
+      cas(10, 12, 3, '4', 'refused'),
+    ];
+    expect(minimalFailing(history)).toEqual([history[0], history[2], history[3], history[4]]);
+  });
+
   it('refuses a history that is linearizable', () => {
     expect(() => minimalFailing([read(0, 1, null)])).toThrow(/linearizable/);
   });
