@@ -1,10 +1,11 @@
 import 'server-only';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
 import { Kvm, KvWatchInclude, type KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import type { NatsLink } from './connection';
 import type { Change, Entry } from '@/lib/pipes/entry';
 import { guard, RevisionMismatchError, ValueTooLargeError } from './errors';
+import { serialCas } from './serial-cas';
 import { messageToChange, toChange } from './to-change';
 
 /** Stream facts used to notice a bucket deleted and recreated under a running watch. */
@@ -29,13 +30,19 @@ const pick = (m: { subject: string; seq: number; time: Date; data: Uint8Array })
 
 /** The pipes bucket, with app types in and out; every NATS error is mapped at this edge. */
 export class PipeBucket {
+  /** Whether the bucket's stream is replicated: its compare-and-sets then go through serialCas. */
+  private replicated: boolean;
+
   private constructor(
     private readonly kv: KV,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly connection: NatsConnection,
     readonly name: string,
-  ) {}
+    replicas: number,
+  ) {
+    this.replicated = replicas > 1;
+  }
 
   /** Opens the bucket, creating it with `history` when missing; an existing bucket is used as it is. */
   static async open(link: NatsLink, name: string, history: number): Promise<PipeBucket> {
@@ -44,7 +51,8 @@ export class PipeBucket {
     // Kvm.create binds to an existing stream without touching its config and adds it only when absent.
     const kv = await guard(() => new Kvm(js).create(name, { history }));
     const jsm = await jetstreamManager(connection, { timeout: WRITE_TIMEOUT_MS, checkAPI: false });
-    return new PipeBucket(kv, js, jsm, connection, name);
+    const { streamInfo } = await guard(() => kv.status());
+    return new PipeBucket(kv, js, jsm, connection, name, streamInfo.config.num_replicas);
   }
 
   /**
@@ -66,6 +74,8 @@ export class PipeBucket {
   async info(): Promise<BucketInfo> {
     const status = await guard(() => this.kv.status());
     const si = status.streamInfo;
+    // A bucket recreated with other replicas is noticed here: the watch loop asks every cycle.
+    this.replicated = si.config.num_replicas > 1;
     return {
       created: si.created,
       lastRevision: si.state.last_seq,
@@ -154,11 +164,19 @@ export class PipeBucket {
 
   /** Writes only if `key` is at `revision`; RevisionMismatchError otherwise. */
   update(key: string, value: string, revision: number): Promise<number> {
+    if (this.replicated) return this.write(value, () => this.serialWrite(key, value, revision));
     return this.write(value, () => this.kv.update(key, value, revision, WRITE_TIMEOUT_MS));
   }
 
   /** Writes only if `key` does not exist or is deleted; RevisionMismatchError otherwise. */
   create(key: string, value: string): Promise<number> {
+    if (this.replicated) {
+      return this.write(value, async () => {
+        const last = await this.lastMessage(key);
+        if (last && !last.deleted) throw new RevisionMismatchError(`${key} exists (revision ${last.seq})`);
+        return this.serialWrite(key, value, last?.seq ?? 0);
+      });
+    }
     return this.write(value, () => this.kv.create(key, value));
   }
 
@@ -168,7 +186,9 @@ export class PipeBucket {
    */
   async createIfNeverWritten(key: string, value: string): Promise<boolean> {
     try {
-      await this.write(value, () => this.kv.put(key, value, { previousSeq: 0, timeout: WRITE_TIMEOUT_MS }));
+      await this.write(value, () =>
+        this.replicated ? this.serialWrite(key, value, 0) : this.kv.put(key, value, { previousSeq: 0, timeout: WRITE_TIMEOUT_MS }),
+      );
       return true;
     } catch (err) {
       if (err instanceof RevisionMismatchError) return false;
@@ -177,8 +197,44 @@ export class PipeBucket {
   }
 
   /** Soft-deletes `key`, only if it is at `revision` when given. */
-  delete(key: string, revision?: number): Promise<void> {
-    return guard(() => this.kv.delete(key, revision === undefined ? undefined : { previousSeq: revision }));
+  async delete(key: string, revision?: number): Promise<void> {
+    if (this.replicated && revision !== undefined) {
+      await guard(() => this.serialWrite(key, null, revision));
+      return;
+    }
+    await guard(() => this.kv.delete(key, revision === undefined ? undefined : { previousSeq: revision }));
+  }
+
+  /** A compare-and-set of `key` from `revision` (0: no message yet) to `value`, or to a delete marker for null. */
+  private serialWrite(key: string, value: string | null, revision: number): Promise<number> {
+    const stream = `KV_${this.name}`;
+    const subject = `$KV.${this.name}.${key}`;
+    const deadline = Date.now() + WRITE_TIMEOUT_MS;
+    const timeout = () => Math.max(1, deadline - Date.now());
+    return serialCas(
+      {
+        publish: async (expectedRevision, expectedLast) => {
+          const h = natsHeaders();
+          h.set('Nats-Expected-Last-Subject-Sequence', String(expectedRevision));
+          h.set('Nats-Expected-Last-Sequence', String(expectedLast));
+          if (value === null) h.set(OPERATION, 'DEL');
+          const ack = await guard(() => this.js.publish(subject, value ?? new Uint8Array(0), { headers: h, timeout: timeout() }));
+          return ack.seq;
+        },
+        streamLast: async () => (await guard(() => this.jsm.streams.info(stream))).state.last_seq,
+        keyLast: async () => (await this.lastMessage(key))?.seq ?? 0,
+        timeLeft: () => Date.now() < deadline,
+      },
+      revision,
+    );
+  }
+
+  /** The last message of `key` in the stream (a delete marker included), read from the leader. */
+  private async lastMessage(key: string): Promise<{ seq: number; deleted: boolean } | undefined> {
+    const stored = await guard(() => this.jsm.streams.getMessage(`KV_${this.name}`, { last_by_subj: `$KV.${this.name}.${key}` }));
+    if (!stored) return undefined;
+    const operation = stored.header?.get(OPERATION);
+    return { seq: stored.seq, deleted: operation === 'DEL' || operation === 'PURGE' };
   }
 
   private write(value: string, op: () => Promise<number>): Promise<number> {
