@@ -18,7 +18,7 @@ afterAll(() => disposeAll(link && (() => link.close()), nats && (() => nats.disp
 const pipe = (key: string) => JSON.stringify({ name: key, sql: 'SELECT 1' });
 
 test('everyHeld visits what the bucket held when it was called, and ends while writes go on', async () => {
-  const bucket = await PipeBucket.open(link, 'EVERY_HELD', 5);
+  const bucket = await PipeBucket.open(link, 'EVERY_HELD', { history: 5 });
   // More than one batch of the walk (256), so later batches are fetched after writes began.
   const held = Array.from({ length: 600 }, (_, i) => `held_${i}`);
   for (const key of held) await bucket.put(key, pipe(key));

@@ -287,6 +287,19 @@ test('a bucket deleted and left missing is created again by the hub, empty, and 
   expect(events.flatMap((e) => (e.type === 'snapshot' ? [e.reason] : []))).toEqual(['initial', 'recreated']);
 });
 
+test('a bucket deleted and left missing is created again with the history it had, not the console\'s own', async () => {
+  await raw.kv.destroy();
+  raw.kv = await new Kvm(raw.nc).create(BUCKET, { history: 7 });
+  await raw.kv.put('before', pipe('before', 'SELECT 1'));
+  const { hub: h } = await startHub();
+  const jsm = await jetstreamManager(raw.nc);
+
+  await raw.kv.destroy();
+  await waitFor(() => h.status().revision === 0 && h.snapshot().pipes.length === 0, { what: 'the hub to rebuild an empty cache' });
+  const info = await waitFor(() => jsm.streams.info(`KV_${BUCKET}`).catch(() => undefined), { what: 'the bucket to exist again' });
+  expect(info.config.max_msgs_per_subject).toBe(7);
+});
+
 test('a watch whose consumer is deleted on the server is resumed from the last applied revision + 1, nothing missed or repeated', async () => {
   for (let i = 0; i < 5; i++) await raw.kv.put(`k${i}`, pipe(`k${i}`, `SELECT ${i}`));
   const { hub: h, events } = await startHub();

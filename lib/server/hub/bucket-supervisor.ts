@@ -107,7 +107,7 @@ export class BucketSupervisor {
       try {
         this.link ??= await openNatsLink(this.settings.nats, (state, event) => this.onLinkState(state, event));
         this.hub.setLink({ nats: this.link.state() });
-        this.bucket = await this.watchingJetStream(() => PipeBucket.open(this.link!, this.settings.bucket, this.settings.history));
+        this.bucket = await this.watchingJetStream(() => PipeBucket.open(this.link!, this.settings.bucket, { history: this.settings.history }));
         break;
       } catch (err) {
         this.hub.noteError('cannot open the pipes bucket', err);
@@ -147,7 +147,7 @@ export class BucketSupervisor {
   }
 
   /**
-   * Stream info; a bucket deleted under us is created again (the bucket is created when missing),
+   * Stream info; a bucket deleted under us is created again, with the history and replicas it had,
    * but only once it has stayed missing for RECREATE_AFTER_MS: until then the loop retries with
    * its backoff, and another writer may create it its own way meanwhile.
    */
@@ -160,8 +160,10 @@ export class BucketSupervisor {
       if (!(err instanceof BucketMissingError) || !this.link) throw err;
       this.missingSince ??= Date.now();
       if (Date.now() - this.missingSince < RECREATE_AFTER_MS) throw err;
-      log.warn('pipes bucket is missing; creating it again', { bucket: this.settings.bucket });
-      this.bucket = await PipeBucket.open(this.link, this.settings.bucket, this.settings.history);
+      // As it was: a replicated bucket must not come back as a single copy, nor lose history.
+      const shape = this.bucket!.lastShape;
+      log.warn('pipes bucket is missing; creating it again', { bucket: this.settings.bucket, ...shape });
+      this.bucket = await PipeBucket.open(this.link, this.settings.bucket, shape);
       this.missingSince = undefined;
       return this.bucket.info();
     }

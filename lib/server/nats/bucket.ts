@@ -16,6 +16,14 @@ export type WatchedChange = { change: Change; pending: number };
 
 export type BucketWatch = AsyncIterable<WatchedChange> & { stop(): void };
 
+/** What a bucket is created with: revisions kept per key, and copies of its stream. */
+export type BucketShape = { history: number; replicas: number };
+
+const shapeOf = (config: { max_msgs_per_subject: number; num_replicas: number }): BucketShape => ({
+  history: config.max_msgs_per_subject,
+  replicas: config.num_replicas,
+});
+
 // A write while NATS is down rejects only after the request times out and is never replayed;
 // keep that under the API's 5 s promise.
 const WRITE_TIMEOUT_MS = 3_000;
@@ -30,29 +38,38 @@ const pick = (m: { subject: string; seq: number; time: Date; data: Uint8Array })
 
 /** The pipes bucket, with app types in and out; every NATS error is mapped at this edge. */
 export class PipeBucket {
-  /** Whether the bucket's stream is replicated: its compare-and-sets then go through serialCas. */
-  private replicated: boolean;
-
   private constructor(
     private readonly kv: KV,
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
     private readonly connection: NatsConnection,
     readonly name: string,
-    replicas: number,
-  ) {
-    this.replicated = replicas > 1;
-  }
+    /** The stream's shape as last read: a bucket created again is given the same. */
+    private shape: BucketShape,
+  ) {}
 
-  /** Opens the bucket, creating it with `history` when missing; an existing bucket is used as it is. */
-  static async open(link: NatsLink, name: string, history: number): Promise<PipeBucket> {
+  /**
+   * Opens the bucket, creating it with `shape` when missing (history and replicas; one replica
+   * unless given); an existing bucket is used as it is.
+   */
+  static async open(link: NatsLink, name: string, shape: { history: number; replicas?: number }): Promise<PipeBucket> {
     const { connection } = link;
     const js = jetstream(connection, { timeout: WRITE_TIMEOUT_MS });
     // Kvm.create binds to an existing stream without touching its config and adds it only when absent.
-    const kv = await guard(() => new Kvm(js).create(name, { history }));
+    const kv = await guard(() => new Kvm(js).create(name, shape));
     const jsm = await jetstreamManager(connection, { timeout: WRITE_TIMEOUT_MS, checkAPI: false });
     const { streamInfo } = await guard(() => kv.status());
-    return new PipeBucket(kv, js, jsm, connection, name, streamInfo.config.num_replicas);
+    return new PipeBucket(kv, js, jsm, connection, name, shapeOf(streamInfo.config));
+  }
+
+  /** The history and replicas the stream had when last read. */
+  get lastShape(): BucketShape {
+    return this.shape;
+  }
+
+  /** Whether the bucket's stream is replicated: its compare-and-sets then go through serialCas. */
+  private get replicated(): boolean {
+    return this.shape.replicas > 1;
   }
 
   /**
@@ -74,8 +91,8 @@ export class PipeBucket {
   async info(): Promise<BucketInfo> {
     const status = await guard(() => this.kv.status());
     const si = status.streamInfo;
-    // A bucket recreated with other replicas is noticed here: the watch loop asks every cycle.
-    this.replicated = si.config.num_replicas > 1;
+    // A bucket recreated with another shape is noticed here: the watch loop asks every cycle.
+    this.shape = shapeOf(si.config);
     return {
       created: si.created,
       lastRevision: si.state.last_seq,

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UnavailableError } from '@/lib/server/errors';
 import { BucketMissingError, fromNatsError, JetStreamUnavailableError, RevisionMismatchError, ValueTooLargeError } from './errors';
 
-const apiError = (err_code: number, description: string) => new JetStreamApiError({ code: 400, err_code, description });
+const apiError = (err_code: number, description: string, code = 400) => new JetStreamApiError({ code, err_code, description });
 
 describe('fromNatsError', () => {
   it.each([10071, 10164])('a wrong last sequence (code %i) is a lost compare-and-set', (code) => {
@@ -22,6 +22,14 @@ describe('fromNatsError', () => {
     expect(mapped).toBeInstanceOf(UnavailableError);
     expect((mapped as Error).message).toBe(
       'JetStream did not answer: it is not enabled on the NATS server, or the pipes bucket is missing',
+    );
+  });
+
+  it('a cluster without a stream leader for the moment is a 503 that says to try again', () => {
+    const mapped = fromNatsError(apiError(10008, 'JetStream system temporarily unavailable', 503));
+    expect(mapped).toBeInstanceOf(UnavailableError);
+    expect((mapped as Error).message).toBe(
+      'JetStream is temporarily unavailable (JetStream system temporarily unavailable): the cluster has no leader for the moment; try again',
     );
   });
 

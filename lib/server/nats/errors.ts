@@ -38,6 +38,9 @@ const WRONG_LAST_SEQUENCE: readonly number[] = [
   JetStreamApiCodes.StreamWrongLastSequenceUnknown,
 ];
 
+/** "JetStream system temporarily unavailable", a code nats.js has no name for. */
+const CLUSTER_UNAVAILABLE = 10008;
+
 /** Maps a NATS failure to the app's errors; what is not recognised passes through. */
 export function fromNatsError(err: unknown): unknown {
   if (err instanceof jserrors.JetStreamNotEnabled) {
@@ -48,6 +51,15 @@ export function fromNatsError(err: unknown): unknown {
   if (err instanceof JetStreamApiError) {
     if (WRONG_LAST_SEQUENCE.includes(err.code)) return new RevisionMismatchError(err.message, { cause: err });
     if (err.code === JetStreamApiCodes.StreamNotFound) return new BucketMissingError(err.message, { cause: err });
+    // A cluster between stream leaders (a node killed, frozen or restarting) answers 503.
+    if (err.code === CLUSTER_UNAVAILABLE || err.status === 503) {
+      return new UnavailableError(
+        `JetStream is temporarily unavailable (${err.message}): the cluster has no leader for the moment; try again`,
+        {
+          cause: err,
+        },
+      );
+    }
     if (/size exceeds|maximum/i.test(err.message)) return new ValueTooLargeError(err.message, { cause: err });
     return err;
   }
