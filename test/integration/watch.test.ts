@@ -287,7 +287,7 @@ test('a bucket deleted and left missing is created again by the hub, empty, and 
   expect(events.flatMap((e) => (e.type === 'snapshot' ? [e.reason] : []))).toEqual(['initial', 'recreated']);
 });
 
-test('a bucket deleted and left missing is created again with the history it had, not the console\'s own', async () => {
+test("a bucket deleted and left missing is created again with the history it had, not the console's own", async () => {
   await raw.kv.destroy();
   raw.kv = await new Kvm(raw.nc).create(BUCKET, { history: 7 });
   await raw.kv.put('before', pipe('before', 'SELECT 1'));

@@ -107,7 +107,9 @@ export class BucketSupervisor {
       try {
         this.link ??= await openNatsLink(this.settings.nats, (state, event) => this.onLinkState(state, event));
         this.hub.setLink({ nats: this.link.state() });
-        this.bucket = await this.watchingJetStream(() => PipeBucket.open(this.link!, this.settings.bucket, { history: this.settings.history }));
+        this.bucket = await this.watchingJetStream(() =>
+          PipeBucket.open(this.link!, this.settings.bucket, { history: this.settings.history }),
+        );
         break;
       } catch (err) {
         this.hub.noteError('cannot open the pipes bucket', err);
