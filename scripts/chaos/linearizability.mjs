@@ -142,7 +142,14 @@ export function checkRegister(history, initial = { revision: 0, value: null }) {
         continue;
       }
       order.push(chosen.i);
-      stack.push({ state: next, known: frame.known + (chosen.op.result !== undefined ? 1 : 0), next: 0, horizon: horizon(), memo, via: chosen });
+      stack.push({
+        state: next,
+        known: frame.known + (chosen.op.result !== undefined ? 1 : 0),
+        next: 0,
+        horizon: horizon(),
+        memo,
+        via: chosen,
+      });
       continue;
     }
     dead.add(frame.memo);

@@ -12,6 +12,8 @@ export type ConsoleOptions = {
    * to test its own default; the URL still names 127.0.0.1.
    */
   hostGiven?: boolean;
+  /** The port to listen on (a restarted instance keeps its address); default a free one. */
+  port?: number;
 };
 
 export type ConsoleServer = {

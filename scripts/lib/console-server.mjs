@@ -17,8 +17,11 @@ const HOST = '127.0.0.1';
  * @param {import('./console-server.d.mts').ConsoleOptions} [options]
  * @returns {Promise<import('./console-server.d.mts').ConsoleServer>}
  */
-export async function spawnConsole(natsUrl, { appDir = repoRoot, env = {}, nodeArgs = [], server = 'server.mjs', hostGiven = true } = {}) {
-  const port = await freePort(HOST);
+export async function spawnConsole(
+  natsUrl,
+  { appDir = repoRoot, env = {}, nodeArgs = [], server = 'server.mjs', hostGiven = true, port: givenPort } = {},
+) {
+  const port = givenPort ?? (await freePort(HOST));
   const entry =
     server === 'server.mjs' ? [join(appDir, 'server.mjs')] : [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', appDir];
   const spawnedAt = performance.now();
