@@ -13,7 +13,7 @@ export type Report = {
   /** Acknowledged changes missing from the archive, plus counters that lost an acknowledged increment: must be 0. */
   lost: number;
   /** Keys × incarnations checked for linearizability, and how many passed. */
-  verdicts: { checked: number; linearizable: number };
+  verdicts: { checked: number; linearizable: number; undecided: number };
   counters: { key: string; epoch: string; final: number; acked: number; unknown: number; tookEffect: number; problems: string[] }[];
   archive: { records: number; required: number; missing: number };
   convergence: {

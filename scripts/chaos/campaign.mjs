@@ -276,7 +276,7 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
     lastStates.set(epoch, final);
 
     // Linearizability and counters, per incarnation and key.
-    const verdicts = { linearizable: 0, checked: 0 };
+    const verdicts = { linearizable: 0, undecided: 0, checked: 0 };
     /** @type {Report['counters']} */
     const counters = [];
     for (const [incarnation, keys] of history.ops) {
@@ -294,10 +294,17 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
         const verdict = checkRegister([...ops, finalRead]);
         verdicts.checked++;
         if (verdict.linearizable) verdicts.linearizable++;
-        else {
+        else if (verdict.undecided) {
+          verdicts.undecided++;
+          const unknown = ops.filter((op) => op.result === undefined).length;
+          problems.push(`${key}: linearizability undecided, the search gave up (${ops.length} operations, ${unknown} of unknown outcome)`);
+        } else {
           const minimal = minimalFailing([...ops, finalRead]);
           problems.push(
-            `${key} is not linearizable (seed ${seed}); a failing part of its history:\n${minimal.map((op) => `    ${JSON.stringify(op)}`).join('\n')}`,
+            `${key} is not linearizable (seed ${seed}); a failing part of its history${minimal.length > 40 ? ` (its last 40 of ${minimal.length} operations)` : ''}:\n${minimal
+              .slice(-40)
+              .map((op) => `    ${JSON.stringify(op)}`)
+              .join('\n')}`,
           );
         }
         if (counter) {

@@ -16,7 +16,8 @@ export type Operation = Timed &
     | { kind: 'delete'; result?: { revision: number } }
   );
 
-export type Verdict = { linearizable: true; order: number[] } | { linearizable: false };
+/** undecided: the search gave up at its bound, neither proven nor refuted. */
+export type Verdict = { linearizable: true; order: number[]; undecided?: undefined } | { linearizable: false; undecided?: true };
 
-export function checkRegister(history: Operation[], initial?: State): Verdict;
+export function checkRegister(history: Operation[], initial?: State, options?: { maxStates?: number }): Verdict;
 export function minimalFailing(history: Operation[], initial?: State): Operation[];

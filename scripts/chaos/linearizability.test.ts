@@ -88,6 +88,17 @@ describe('checkRegister', () => {
   });
 });
 
+describe('checkRegister, bounded', () => {
+  it('gives up as undecided past its bound of dead ends, instead of searching on', () => {
+    // Twelve writes of unknown outcome, then a read of a value none wrote: every subset and order
+    // of the writes is tried before the history is refused.
+    const unknown: Operation[] = Array.from({ length: 12 }, (_, i) => ({ kind: 'write', invoked: i, value: `v${i}` }));
+    const history = [...unknown, read(20, 21, { revision: 99, value: 'never written' })];
+    expect(checkRegister(history, undefined, { maxStates: 50 })).toEqual({ linearizable: false, undecided: true });
+    expect(checkRegister(history)).toEqual({ linearizable: false });
+  });
+});
+
 describe('minimalFailing', () => {
   it('keeps only the two increments that lost an update, out of a longer history', () => {
     const history = [

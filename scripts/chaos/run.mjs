@@ -67,7 +67,7 @@ runMain(async () => {
       .join(', ')}`,
     `operations        ${report.ops.attempted} sent: ${report.ops.acked} acknowledged, ${report.ops.refused} refused (412), ${report.ops.unknown} outcome unknown; ${report.ops.notSent} refused at connect`,
     `lost              ${report.lost} (acknowledged changes missing from the archive, counters short of an acknowledged increment)`,
-    `linearizable      ${report.verdicts.linearizable} of ${report.verdicts.checked} key histories`,
+    `linearizable      ${report.verdicts.linearizable} of ${report.verdicts.checked} key histories${report.verdicts.undecided ? ` (${report.verdicts.undecided} undecided)` : ''}`,
     ...report.counters.map(
       (k) => `counter           ${k.key}: ${k.final} = ${k.acked} acknowledged + ${k.tookEffect} of ${k.unknown} unknown`,
     ),
