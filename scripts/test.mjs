@@ -13,7 +13,7 @@ import { hasLiveChildren, run, signalChildren } from './lib/run.mjs';
 const bin = (/** @type {string} */ path) => join(repoRoot, 'node_modules', path);
 const vitest = bin('vitest/vitest.mjs');
 
-/** @typedef {{ name: string, runs?: string[][], needs?: ('nats-server' | 'chromium')[] }} Stage */
+/** @typedef {{ name: string, runs?: string[][], needs?: ('nats-server' | 'chromium' | 'clickhouse-server')[] }} Stage */
 
 const tsc = bin('typescript/bin/tsc');
 
@@ -38,7 +38,8 @@ const STAGES = [
       [tsc, '-p', 'scripts'],
     ],
   },
-  { name: 'unit', runs: [[vitest, 'run', '--project', 'unit']] },
+  // The ClickHouse launcher's tests start a real one (the groundwork of Run).
+  { name: 'unit', runs: [[vitest, 'run', '--project', 'unit']], needs: ['clickhouse-server'] },
   { name: 'build' }, // next build when stale: integration and e2e tests run the production server
   { name: 'integration', runs: [[vitest, 'run', '--project', 'integration']], needs: ['nats-server'] },
   { name: 'e2e', runs: [[bin('@playwright/test/cli.js'), 'test']], needs: ['nats-server', 'chromium'] },
@@ -96,6 +97,9 @@ async function childEnv(stages) {
   if (needs.has('nats-server')) {
     // Tests spawn the bare name `nats-server`; Debian keeps it in /usr/sbin, often not on PATH.
     env.PATH = pathWith(dirname(await ensureCommand('nats-server', 'nats-server')), env.PATH);
+  }
+  if (needs.has('clickhouse-server')) {
+    env.PATH = pathWith(dirname(await ensureCommand('clickhouse-server', 'clickhouse-server')), env.PATH);
   }
   if (needs.has('chromium')) {
     const given = env.CHROMIUM_PATH && findCommand(env.CHROMIUM_PATH);

@@ -38,6 +38,8 @@ const WATCHERS = 4;
 /** The writers stop this long before the end, so the last checks read a still bucket. */
 const WRITERS_STOP_BEFORE_END_MS = 5_000;
 const CONVERGE_TIMEOUT_MS = 60_000;
+/** After a node fault healed, before the next one starts (as the plan's spacing). */
+const NODE_SETTLE_MS = 3_000;
 /** A purge that late after a change is taken to have come after an archive read the change. */
 const PURGE_HORIZON_MS = 30_000;
 
@@ -164,14 +166,18 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
     };
 
     /** The last fault of each class: a node or console fault waits until the last one of its class is over (restart included). */
-    const busy = { node: Promise.resolve(), console: Promise.resolve() };
+    const busy = {
+      node: /** @type {Promise<unknown>} */ (Promise.resolve()),
+      console: /** @type {Promise<unknown>} */ (Promise.resolve()),
+    };
     /** @param {Fault} fault */
     const inject = (fault) => {
       const kind =
         fault.kind.endsWith('kill') || fault.kind.endsWith('freeze') ? (fault.kind === 'console-kill' ? 'console' : 'node') : undefined;
       if (!kind) return act(fault);
       const task = busy[kind].then(() => act(fault));
-      busy[kind] = task.catch(() => undefined);
+      // A node back up rejoins and catches up before the next node fault, as the plan assumes.
+      busy[kind] = task.catch(() => undefined).then(() => (kind === 'node' ? sleep(NODE_SETTLE_MS) : undefined));
       return task;
     };
     /** @param {Fault} fault */

@@ -13,6 +13,8 @@ const INSTALL_HINTS = {
     'Debian/Ubuntu: sudo apt-get install nats-server · macOS: brew install nats-server · ' +
     'elsewhere: a binary from https://github.com/nats-io/nats-server/releases on your PATH',
   chromium: 'Debian: sudo apt-get install chromium · Ubuntu: sudo snap install chromium · macOS: brew install --cask chromium',
+  'clickhouse-server':
+    'Debian: sudo apt-get install clickhouse-server · elsewhere: see https://clickhouse.com/docs/en/install (the server must be on your PATH)',
 };
 
 export class MissingCommandError extends ScriptError {}
