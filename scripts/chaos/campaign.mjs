@@ -349,10 +349,16 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
           incarnation === epoch ? recreatedAt === undefined || g.at >= recreatedAt : g.at < (recreatedAt ?? Infinity),
         );
         const revisions = new Map([
-          ...records.filter((r) => r.epoch === incarnation).map((r) => /** @type {[number, string]} */ ([r.revision, r.key])),
-          ...history.acked.filter((a) => a.epoch === incarnation).map((a) => /** @type {[number, string]} */ ([a.revision, a.key])),
+          ...records
+            .filter((r) => r.epoch === incarnation)
+            .map((r) => /** @type {const} */ ([r.revision, { key: r.key, operation: r.operation }])),
+          ...history.acked
+            .filter((a) => a.epoch === incarnation)
+            .map((a) => /** @type {const} */ ([a.revision, { key: a.key, operation: a.operation }])),
         ]);
-        const result = gapVerdict(w.name, gaps, revisions);
+        const purgedBy = (/** @type {string} */ key, /** @type {number} */ at) =>
+          history.rawTried.some((t) => t.epoch === incarnation && t.key === key && t.kind === 'purge' && t.invoked < at);
+        const result = gapVerdict(w.name, gaps, revisions, HISTORY, purgedBy);
         unnamed += result.unnamed;
         problems.push(...result.problems);
       }

@@ -25,6 +25,9 @@ export function archiveVerdict(records: ArchivedRevision[], required: Acked[]): 
 
 export function gapVerdict(
   client: string,
-  gaps: { from: number; to: number }[],
-  revisions: Map<number, string>,
+  gaps: { from: number; to: number; at: number }[],
+  revisions: Map<number, { key: string; operation: string }>,
+  history: number,
+  /** Whether a purge of `key` had been sent by time `at`. */
+  purgedBy: (key: string, at: number) => boolean,
 ): { problems: string[]; unnamed: number };

@@ -71,31 +71,37 @@ export function archiveVerdict(records, required) {
 }
 
 /**
- * A gap in a client's ids is legal only over revisions the bucket had dropped, each replaced by
- * a later change of the same key at or before the id the client jumped to (so the client's
- * state there is the bucket's). `revisions` names the key of every revision the campaign knows
- * of (the archive, the writers' answers).
+ * A gap in a client's ids is legal only over revisions the bucket no longer held when the
+ * console read past them: each skipped change was removed by a later purge of its key, or
+ * pushed out by `history` later changes of it (the stream then delivers what replaced it, and
+ * the end checks that every client holds the bucket). `revisions` names the key and operation
+ * of every revision the campaign knows of (the archive, the writers' answers).
  * @param {string} client
- * @param {{ from: number, to: number }[]} gaps
- * @param {Map<number, string>} revisions
+ * @param {{ from: number, to: number, at: number }[]} gaps
+ * @param {Map<number, { key: string, operation: string }>} revisions
+ * @param {number} history the bucket's revisions kept per key
+ * @param {(key: string, at: number) => boolean} purgedBy whether a purge of `key` had been sent by
+ *   time `at`: one sent after the jump cannot have removed what the console skipped
  * @returns {{ problems: string[], unnamed: number }}
  */
-export function gapVerdict(client, gaps, revisions) {
-  /** @type {Map<string, number[]>} key → its revisions, ascending */
+export function gapVerdict(client, gaps, revisions, history, purgedBy) {
+  /** @type {Map<string, { revision: number, operation: string }[]>} key → its changes, ascending */
   const ofKey = new Map();
-  for (const [revision, key] of [...revisions].sort((a, b) => a[0] - b[0])) ofKey.set(key, [...(ofKey.get(key) ?? []), revision]);
+  for (const [revision, { key, operation }] of [...revisions].sort((a, b) => a[0] - b[0])) {
+    ofKey.set(key, [...(ofKey.get(key) ?? []), { revision, operation }]);
+  }
   const problems = [];
   let unnamed = 0;
-  for (const { from, to } of gaps) {
+  for (const { from, to, at } of gaps) {
     for (let r = from + 1; r < to; r++) {
-      const key = revisions.get(r);
+      const key = revisions.get(r)?.key;
       if (key === undefined) {
         unnamed++;
         continue;
       }
-      const replaced = (ofKey.get(key) ?? []).some((later) => later > r && later <= to);
-      if (!replaced)
-        problems.push(`${client}: jumped from ${from} to ${to} over revision ${r} of ${key}, which nothing after it replaced by ${to}`);
+      const later = (ofKey.get(key) ?? []).filter((c) => c.revision > r);
+      const dropped = (later.some((c) => c.operation === 'PURGE') && purgedBy(key, at)) || later.length >= history;
+      if (!dropped) problems.push(`${client}: jumped from ${from} to ${to} over revision ${r} of ${key}, which the bucket still held`);
     }
   }
   return { problems, unnamed };

@@ -63,26 +63,39 @@ describe('archiveVerdict', () => {
 });
 
 describe('gapVerdict', () => {
+  const put = (key: string) => ({ key, operation: 'PUT' });
+  const always = () => true;
+  const never = () => false;
   const revisions = new Map([
-    [1, 'a'],
-    [2, 'b'],
-    [3, 'b'],
-    [4, 'a'],
-    [5, 'c'],
-    [6, 'a'],
+    [1, put('a')],
+    [2, put('b')],
+    [3, put('c')],
+    [4, put('a')],
+    [5, { key: 'b', operation: 'PURGE' }],
+    [6, put('a')],
   ]);
 
-  it('passes a gap over a revision its key replaced by the id jumped to', () => {
-    expect(gapVerdict('client 1', [{ from: 1, to: 3 }], revisions)).toEqual({ problems: [], unnamed: 0 });
+  it('passes a gap over a revision a later purge of its key removed', () => {
+    expect(gapVerdict('client 1', [{ from: 1, to: 3, at: 10 }], revisions, 64, always)).toEqual({ problems: [], unnamed: 0 });
   });
 
-  it('reports a gap over a revision nothing replaced by then', () => {
-    expect(gapVerdict('client 1', [{ from: 4, to: 6 }], revisions).problems).toEqual([
-      'client 1: jumped from 4 to 6 over revision 5 of c, which nothing after it replaced by 6',
+  it("passes a gap over a revision pushed out of the key's history by later changes", () => {
+    expect(gapVerdict('client 1', [{ from: 0, to: 2, at: 10 }], revisions, 2, never)).toEqual({ problems: [], unnamed: 0 });
+  });
+
+  it('reports a gap over a revision the bucket still held', () => {
+    expect(gapVerdict('client 1', [{ from: 2, to: 4, at: 10 }], revisions, 64, always).problems).toEqual([
+      'client 1: jumped from 2 to 4 over revision 3 of c, which the bucket still held',
+    ]);
+  });
+
+  it('reports a gap over a revision whose key was purged only after the jump', () => {
+    expect(gapVerdict('client 1', [{ from: 1, to: 3, at: 10 }], revisions, 64, never).problems).toEqual([
+      'client 1: jumped from 1 to 3 over revision 2 of b, which the bucket still held',
     ]);
   });
 
   it('counts the revisions no record names', () => {
-    expect(gapVerdict('client 1', [{ from: 6, to: 9 }], revisions)).toEqual({ problems: [], unnamed: 2 });
+    expect(gapVerdict('client 1', [{ from: 6, to: 9, at: 10 }], revisions, 64, always)).toEqual({ problems: [], unnamed: 2 });
   });
 });
