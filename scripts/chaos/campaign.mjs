@@ -15,15 +15,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startConsole } from '../lib/console-server.mjs';
 import { startCluster } from './cluster.mjs';
 import { startCutProxy } from './cut-proxy.mjs';
-import { checkRegister, minimalFailing } from './linearizability.mjs';
+import { judgeClients, judgeHistories, purgedSoonAfter } from './judge.mjs';
 import { planFaults } from './plan.mjs';
 import { seededRandom } from './random.mjs';
-import { archiveVerdict, counterVerdict, gapVerdict } from './verdicts.mjs';
+import { until, retry } from './poll.mjs';
+import { bucketState, readArchive } from './reads.mjs';
+import { archiveVerdict } from './verdicts.mjs';
 import { Watcher } from './watchers.mjs';
 import { counterWriter, Gate, History, rawWriter } from './workload.mjs';
 
 /** @typedef {import('./plan.d.mts').Fault} Fault */
-/** @typedef {import('./linearizability.d.mts').Operation} Operation */
 /** @typedef {import('./campaign.d.mts').Report} Report */
 
 const BUCKET = 'CHAOS_PIPES';
@@ -40,8 +41,6 @@ const WRITERS_STOP_BEFORE_END_MS = 5_000;
 const CONVERGE_TIMEOUT_MS = 60_000;
 /** After a node fault healed, before the next one starts (as the plan's spacing). */
 const NODE_SETTLE_MS = 3_000;
-/** A purge that late after a change is taken to have come after an archive read the change. */
-const PURGE_HORIZON_MS = 30_000;
 
 /**
  * @param {{ seconds: number, seed: number, kinds?: readonly import('./plan.d.mts').FaultKind[], log?: (line: string) => void }} options
@@ -124,7 +123,7 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
 
     /** @type {{ fault: Fault, healedAt: number, convergedMs?: number }[]} */
     const healed = [];
-    /** @type {Map<string, State>} the old incarnations' last state, read before each was deleted */
+    /** @type {Map<string, import('./judge.mjs').State>} the old incarnations' last state, read before each was deleted */
     const lastStates = new Map();
     /** @type {number | undefined} when the old bucket was gone (its re-creation began) */
     let recreatedAt;
@@ -221,14 +220,14 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
           await gate.close();
           // The archive may still be filling in what a fault kept from it; what it has not got
           // once the bucket is gone it never gets (the end reports it as missing).
-          const wanted = history.acked.filter((change) => change.epoch === epoch && !purgedSoonAfter(change, history));
+          const wanted = history.acked.filter((change) => change.epoch === epoch && !purgedSoonAfter(change, history, COUNTERS));
           await until(
-            async () => archiveVerdict(await readArchive(js, jsm), wanted).missing === 0,
+            async () => archiveVerdict(await readArchive(js, jsm, ARCHIVE), wanted).missing === 0,
             30_000,
             'the archive to hold the old bucket',
             500,
           ).catch(() => undefined);
-          const before = await bucketState(jsm, stream);
+          const before = await bucketState(jsm, BUCKET);
           lastStates.set(epoch, before);
           await jsm.streams.delete(stream);
           // Any snapshot from here on is of the new bucket (a console may create it first).
@@ -268,7 +267,7 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
     await Promise.all(converging);
 
     // Every client converges to the bucket as it is now.
-    const final = await bucketState(jsm, stream);
+    const final = await bucketState(jsm, BUCKET);
     const same = (/** @type {Watcher} */ w) =>
       w.order.state.size === final.size && [...final].every(([key, entry]) => w.order.state.get(key) === entry.revision);
     await until(() => watchers.every(same), 30_000, 'every client to hold the bucket as it is').catch((err) =>
@@ -282,54 +281,18 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
     lastStates.set(epoch, final);
 
     // Linearizability and counters, per incarnation and key.
-    const verdicts = { linearizable: 0, undecided: 0, checked: 0 };
-    /** @type {Report['counters']} */
-    const counters = [];
-    for (const [incarnation, keys] of history.ops) {
-      const state = lastStates.get(incarnation) ?? new Map();
-      for (const [key, ops] of keys) {
-        const counter = COUNTERS.includes(key);
-        const last = state.get(key);
-        const now = performance.now();
-        const finalRead = /** @type {Operation} */ ({
-          kind: 'read',
-          invoked: now,
-          returned: now,
-          result: last ? { revision: last.revision, value: counter ? String(countOf(last.sql)) : last.sql } : null,
-        });
-        const verdict = checkRegister([...ops, finalRead]);
-        verdicts.checked++;
-        if (verdict.linearizable) verdicts.linearizable++;
-        else if (verdict.undecided) {
-          verdicts.undecided++;
-          const unknown = ops.filter((op) => op.result === undefined).length;
-          problems.push(`${key}: linearizability undecided, the search gave up (${ops.length} operations, ${unknown} of unknown outcome)`);
-        } else {
-          const minimal = minimalFailing([...ops, finalRead]);
-          problems.push(
-            `${key} is not linearizable (seed ${seed}); a failing part of its history${minimal.length > 40 ? ` (its last 40 of ${minimal.length} operations)` : ''}:\n${minimal
-              .slice(-40)
-              .map((op) => `    ${JSON.stringify(op)}`)
-              .join('\n')}`,
-          );
-        }
-        if (counter) {
-          const result = counterVerdict(key, ops, last ? countOf(last.sql) : 0);
-          counters.push({ key, epoch: incarnation, final: last ? countOf(last.sql) : 0, ...result });
-          problems.push(...result.problems);
-        }
-      }
-    }
+    const { verdicts, counters, problems: historyProblems } = judgeHistories(history, lastStates, COUNTERS, seed);
+    problems.push(...historyProblems);
 
     // The archive holds every acknowledged change once.
-    const required = history.acked.filter((change) => !purgedSoonAfter(change, history));
+    const required = history.acked.filter((change) => !purgedSoonAfter(change, history, COUNTERS));
     /** @type {ReturnType<typeof archiveVerdict>} */
     let archive = { problems: [], missing: 0 };
     /** @type {import('./verdicts.d.mts').ArchivedRevision[]} */
     let records = [];
     await until(
       async () => {
-        records = await readArchive(js, jsm);
+        records = await readArchive(js, jsm, ARCHIVE);
         archive = archiveVerdict(records, required);
         return archive.missing === 0;
       },
@@ -340,29 +303,8 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
     problems.push(...archive.problems);
 
     // Every client: its own complaints, and every gap explained.
-    let unnamed = 0;
-    for (const w of watchers) {
-      problems.push(...w.order.violations.map((v) => `${w.name}: ${v}`));
-      const epochs = [...history.ops.keys()];
-      for (const incarnation of new Set([...epochs, epoch])) {
-        const gaps = w.order.gaps.filter((g) =>
-          incarnation === epoch ? recreatedAt === undefined || g.at >= recreatedAt : g.at < (recreatedAt ?? Infinity),
-        );
-        const revisions = new Map([
-          ...records
-            .filter((r) => r.epoch === incarnation)
-            .map((r) => /** @type {const} */ ([r.revision, { key: r.key, operation: r.operation }])),
-          ...history.acked
-            .filter((a) => a.epoch === incarnation)
-            .map((a) => /** @type {const} */ ([a.revision, { key: a.key, operation: a.operation }])),
-        ]);
-        const purgedBy = (/** @type {string} */ key, /** @type {number} */ at) =>
-          history.rawTried.some((t) => t.epoch === incarnation && t.key === key && t.kind === 'purge' && t.invoked < at);
-        const result = gapVerdict(w.name, gaps, revisions, HISTORY, purgedBy);
-        unnamed += result.unnamed;
-        problems.push(...result.problems);
-      }
-    }
+    const clients = judgeClients(watchers, history, records, { epoch, recreatedAt, depth: HISTORY });
+    problems.push(...clients.problems);
     problems.push(...history.problems);
     // The consoles' own logs, kept where the report names them when something went wrong.
     const logs = problems.length === 0 ? undefined : mkdtempSync(join(tmpdir(), `pipes-chaos-${seed}-logs-`));
@@ -400,7 +342,7 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
         snapshots: w.order.snapshots,
         gaps: w.order.gaps.length,
       })),
-      unnamedGapRevisions: unnamed,
+      unnamedGapRevisions: clients.unnamed,
       problems,
       logs,
     };
@@ -413,123 +355,8 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
   }
 }
 
-/** @typedef {Map<string, { revision: number, sql: string }>} State  key → its current value */
-
 /** @param {Fault} fault */
 function describe(fault) {
   const target = typeof fault.target === 'number' ? ` ${fault.target + 1}` : fault.target === 'bucket' ? '' : ` ${fault.target}`;
   return `${fault.kind}${target} at ${(fault.at / 1000).toFixed(1)} s`;
-}
-
-/** @param {string} sql */
-const countOf = (sql) => Number(/SELECT (\d+)/.exec(sql)?.[1] ?? NaN);
-
-/**
- * A raw change a purge of its key may have removed before any archive read it: a purge that
- * could have landed after it (it had not returned when the change was sent) and was sent soon
- * after it.
- * @param {import('./verdicts.d.mts').Acked} change  @param {History} history
- */
-function purgedSoonAfter(change, history) {
-  if (COUNTERS.includes(change.key)) return false;
-  const ops = history.ops.get(change.epoch)?.get(change.key) ?? [];
-  const sent = ops.find((op) => op.result && op.result !== 'refused' && op.result.revision === change.revision)?.invoked ?? 0;
-  return history.rawTried.some(
-    (t) =>
-      t.epoch === change.epoch &&
-      t.key === change.key &&
-      t.kind === 'purge' &&
-      t.invoked < sent + PURGE_HORIZON_MS &&
-      t.invoked > sent - 10_000,
-  );
-}
-
-/**
- * Every key's current value, read from the stream itself (a message get goes to the leader).
- * @param {import('@nats-io/jetstream').JetStreamManager} jsm  @param {string} stream
- * @returns {Promise<State>}
- */
-async function bucketState(jsm, stream) {
-  return retry(
-    async () => {
-      const prefix = `$KV.${BUCKET}.`;
-      const info = await jsm.streams.info(stream, { subjects_filter: `${prefix}>` });
-      /** @type {State} */
-      const state = new Map();
-      for (const subject of Object.keys(info.state.subjects ?? {})) {
-        const message = await jsm.streams.getMessage(stream, { last_by_subj: subject });
-        if (!message) continue;
-        const operation = message.header?.get('KV-Operation');
-        if (operation === 'DEL' || operation === 'PURGE') continue;
-        state.set(subject.slice(prefix.length), { revision: message.seq, sql: /** @type {{ sql: string }} */ (message.json()).sql });
-      }
-      return state;
-    },
-    30_000,
-    'read the bucket',
-  );
-}
-
-/**
- * Every record of the archive stream, in order: one ordered consumer read to its end.
- * @param {import('@nats-io/jetstream').JetStreamClient} js  @param {import('@nats-io/jetstream').JetStreamManager} jsm
- * @returns {Promise<import('./verdicts.d.mts').ArchivedRevision[]>}
- */
-async function readArchive(js, jsm) {
-  const { state } = await jsm.streams.info(ARCHIVE);
-  if (state.messages === 0) return [];
-  const consumer = await js.consumers.get(ARCHIVE);
-  const records = [];
-  const messages = await consumer.consume({ max_messages: 512 });
-  for await (const m of messages) {
-    const r =
-      /** @type {{ epoch: string, key: string, revision: number, operation: 'PUT' | 'DEL' | 'PURGE', value?: { sql?: string } }} */ (
-        m.json()
-      );
-    records.push({
-      epoch: r.epoch,
-      key: r.key,
-      revision: r.revision,
-      operation: r.operation,
-      ...(r.value?.sql ? { sql: r.value.sql } : {}),
-    });
-    if (m.info.pending === 0) break;
-  }
-  messages.stop();
-  return records;
-}
-
-/**
- * Polls `check` until it holds; rejects with what it waited for after `timeoutMs`.
- * @param {() => boolean | Promise<boolean>} check  @param {number} timeoutMs  @param {string} what  @param {number} [everyMs]
- */
-async function until(check, timeoutMs, what, everyMs = 50) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // a read during a fault: try again
-    }
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-/**
- * @template T
- * @param {() => Promise<T>} attempt  @param {number} timeoutMs  @param {string} what
- * @returns {Promise<T>}
- */
-async function retry(attempt, timeoutMs, what) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (performance.now() > deadline)
-        throw new Error(`could not ${what} within ${timeoutMs / 1000} s: ${/** @type {Error} */ (err).message}`);
-      await sleep(250);
-    }
-  }
 }
