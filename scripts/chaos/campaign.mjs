@@ -21,7 +21,7 @@ import { seededRandom } from './random.mjs';
 import { until, retry } from './poll.mjs';
 import { bucketState, readArchive } from './reads.mjs';
 import { archiveVerdict } from './verdicts.mjs';
-import { Watcher } from './watchers.mjs';
+import { SseClient } from './sse-client.mjs';
 import { counterWriter, Gate, History, rawWriter } from './workload.mjs';
 
 /** @typedef {import('./plan.d.mts').Fault} Fault */
@@ -35,7 +35,7 @@ const HISTORY = 64;
 const COUNTERS = ['chaos_counter_1', 'chaos_counter_2'];
 const WRITERS_PER_COUNTER = 3;
 const RAW_KEYS = Array.from({ length: 24 }, (_, i) => `chaos_raw_${String(i + 1).padStart(2, '0')}`);
-const WATCHERS = 4;
+const SSE_CLIENTS = 4;
 /** The writers stop this long before the end, so the last checks read a still bucket. */
 const WRITERS_STOP_BEFORE_END_MS = 5_000;
 const CONVERGE_TIMEOUT_MS = 60_000;
@@ -88,13 +88,13 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
     cleanups.push(() => Promise.all(proxies.map((p) => p.stop())));
     log(`consoles: ${consoles.map((c) => c.url).join(', ')}; proxies: ${proxies.map((p) => p.url).join(', ')}`);
 
-    const watchers = Array.from(
-      { length: WATCHERS },
-      (_, i) => new Watcher(`client ${i + 1}`, () => proxies.map((p) => p.url), token, random.fork(), i % 2),
+    const sseClients = Array.from(
+      { length: SSE_CLIENTS },
+      (_, i) => new SseClient(`client ${i + 1}`, () => proxies.map((p) => p.url), token, random.fork(), i % 2),
     );
-    watchers.forEach((w) => w.start());
-    cleanups.push(() => Promise.all(watchers.map((w) => w.stop())));
-    await until(() => watchers.every((w) => w.order.loaded), 30_000, 'every client to get its first snapshot');
+    sseClients.forEach((w) => w.start());
+    cleanups.push(() => Promise.all(sseClients.map((w) => w.stop())));
+    await until(() => sseClients.every((w) => w.order.loaded), 30_000, 'every client to get its first snapshot');
 
     const started = performance.now();
     const elapsed = () => performance.now() - started;
@@ -142,7 +142,7 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
       const snapshotSince = fault.kind === 'recreate' ? recreatedAt : undefined;
       converging.push(
         until(
-          () => watchers.every((w) => w.order.at >= target && (snapshotSince === undefined || w.snapshotAt >= snapshotSince)),
+          () => sseClients.every((w) => w.order.at >= target && (snapshotSince === undefined || w.snapshotAt >= snapshotSince)),
           CONVERGE_TIMEOUT_MS,
           `every client to reach revision ${target} after ${describe(fault)}`,
           5,
@@ -268,11 +268,11 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
 
     // Every client converges to the bucket as it is now.
     const final = await bucketState(jsm, BUCKET);
-    const same = (/** @type {Watcher} */ w) =>
+    const same = (/** @type {SseClient} */ w) =>
       w.order.state.size === final.size && [...final].every(([key, entry]) => w.order.state.get(key) === entry.revision);
-    await until(() => watchers.every(same), 30_000, 'every client to hold the bucket as it is').catch((err) =>
+    await until(() => sseClients.every(same), 30_000, 'every client to hold the bucket as it is').catch((err) =>
       problems.push(
-        `${/** @type {Error} */ (err).message}: ${watchers
+        `${/** @type {Error} */ (err).message}: ${sseClients
           .filter((w) => !same(w))
           .map((w) => w.name)
           .join(', ')} did not`,
@@ -303,7 +303,7 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
     problems.push(...archive.problems);
 
     // Every client: its own complaints, and every gap explained.
-    const clients = judgeClients(watchers, history, records, { epoch, recreatedAt, depth: HISTORY });
+    const clients = judgeClients(sseClients, history, records, { epoch, recreatedAt, depth: HISTORY });
     problems.push(...clients.problems);
     problems.push(...history.problems);
     // The consoles' own logs, kept where the report names them when something went wrong.
@@ -335,7 +335,7 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
           ms: h.convergedMs === undefined ? undefined : Math.round(h.convergedMs),
         })),
       },
-      clients: watchers.map((w) => ({
+      clients: sseClients.map((w) => ({
         name: w.name,
         connections: w.opened,
         events: w.order.events,

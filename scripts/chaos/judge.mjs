@@ -63,15 +63,15 @@ export function judgeHistories(history, lastStates, counterKeys, seed) {
 /**
  * Each client's own complaints, and every gap in its ids checked against what the archive and
  * the writers name (per incarnation: a gap after the re-creation began is the new bucket's).
- * @param {import('./watchers.mjs').Watcher[]} watchers  @param {History} history
+ * @param {import('./sse-client.mjs').SseClient[]} sseClients  @param {History} history
  * @param {import('./verdicts.d.mts').ArchivedRevision[]} records
  * @param {{ epoch: string, recreatedAt: number | undefined, depth: number }} where the current incarnation, when the re-creation began, the bucket's history
  */
-export function judgeClients(watchers, history, records, { epoch, recreatedAt, depth }) {
+export function judgeClients(sseClients, history, records, { epoch, recreatedAt, depth }) {
   /** @type {string[]} */
   const problems = [];
   let unnamed = 0;
-  for (const w of watchers) {
+  for (const w of sseClients) {
     problems.push(...w.order.violations.map((v) => `${w.name}: ${v}`));
     for (const incarnation of new Set([...history.ops.keys(), epoch])) {
       const gaps = w.order.gaps.filter((g) =>

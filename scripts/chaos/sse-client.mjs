@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openSseStream } from '../bench/lib/sse-stream.mjs';
 import { StreamOrder } from './stream-order.mjs';
 
-export class Watcher {
+export class SseClient {
   order = new StreamOrder();
   /** When the last snapshot arrived (performance.now()). */
   snapshotAt = -Infinity;
