@@ -88,7 +88,9 @@ export function gapVerdict(client, gaps, revisions, history, purgedBy) {
   /** @type {Map<string, { revision: number, operation: string }[]>} key → its changes, ascending */
   const ofKey = new Map();
   for (const [revision, { key, operation }] of [...revisions].sort((a, b) => a[0] - b[0])) {
-    ofKey.set(key, [...(ofKey.get(key) ?? []), { revision, operation }]);
+    const changes = ofKey.get(key);
+    if (changes) changes.push({ revision, operation });
+    else ofKey.set(key, [{ revision, operation }]);
   }
   const problems = [];
   let unnamed = 0;

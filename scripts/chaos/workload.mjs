@@ -29,7 +29,9 @@ export class History {
   add(epoch, key, op) {
     let keys = this.ops.get(epoch);
     if (!keys) this.ops.set(epoch, (keys = new Map()));
-    keys.set(key, [...(keys.get(key) ?? []), op]);
+    const ops = keys.get(key);
+    if (ops) ops.push(op);
+    else keys.set(key, [op]);
     this.counts.attempted++;
   }
 
