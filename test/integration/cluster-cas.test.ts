@@ -86,3 +86,20 @@ test('of concurrent creates (If-None-Match: *) of one key on a 3-replica bucket,
   );
   expect(answers.map((res) => res.status).sort()).toEqual([200, ...Array<number>(WRITERS - 1).fill(412)]);
 }, 30_000);
+
+test('on a 3-replica bucket, a DELETE with a stale If-Match is a 412 and one with the current revision deletes', async () => {
+  const created = await put('cas_delete', 'SELECT 1', { 'if-none-match': '*' }, 0);
+  const { revision } = (await created.json()) as { revision: number };
+  const updated = await put('cas_delete', 'SELECT 2', { 'if-match': `"${revision}"` }, 1);
+  const current = ((await updated.json()) as { revision: number }).revision;
+  // Through the console that wrote the update: it has read its own write.
+  const del = (ifMatch: number) =>
+    fetch(`${apps[1]!.url}/api/pipes/cas_delete`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${TOKEN}`, 'if-match': `"${ifMatch}"` },
+    });
+  expect((await del(revision)).status).toBe(412);
+  expect((await del(current)).status).toBe(204);
+  const stored = await new Kvm(nc).open(BUCKET).then((kv) => kv.get('cas_delete'));
+  expect(stored?.operation).toBe('DEL');
+}, 30_000);
