@@ -37,10 +37,21 @@ export type Author = { principal: Principal; note?: string };
  * it, and says at once when it is over: with the revision the bucket has reached with it, or,
  * when it failed, so that no instance labels someone else's change with this author.
  */
-async function announced(key: string, author: Author, write: () => Promise<number | undefined>): Promise<number | undefined> {
+async function announced(
+  key: string,
+  author: Author,
+  write: () => Promise<number | undefined>,
+  after?: number,
+): Promise<number | undefined> {
   const { name: user, role, via } = author.principal;
   const by: Attribution = { user, role, via, instance: INSTANCE };
-  const intent = { id: randomUUID(), key, by, ...(author.note === undefined ? {} : { note: author.note }) };
+  const intent = {
+    id: randomUUID(),
+    key,
+    by,
+    ...(author.note === undefined ? {} : { note: author.note }),
+    ...(after === undefined ? {} : { after }),
+  };
   const supervisor = getSupervisor();
   const forget = getHub().expectWrite(intent);
   supervisor.announce({ type: 'intent', intent });
@@ -146,12 +157,16 @@ async function writePipe(key: string, body: unknown, precondition: Precondition 
   assertCreatable(key, precondition);
   let revision: number;
   try {
-    revision = (await announced(key, author, () =>
-      precondition.kind === 'any'
-        ? bucket.put(key, text)
-        : precondition.kind === 'absent'
-          ? bucket.create(key, text)
-          : bucket.update(key, text, precondition.revision),
+    revision = (await announced(
+      key,
+      author,
+      () =>
+        precondition.kind === 'any'
+          ? bucket.put(key, text)
+          : precondition.kind === 'absent'
+            ? bucket.create(key, text)
+            : bucket.update(key, text, precondition.revision),
+      precondition.kind === 'revision' ? precondition.revision : undefined,
     ))!;
   } catch (err) {
     throw await explainWriteError(err, key);
@@ -201,13 +216,19 @@ async function removePipe(key: string, precondition: Precondition | undefined, a
   try {
     // The client does not return the marker's revision; the stream's last revision right after
     // the delete is at least that.
-    reached = await announced(key, author, async () => {
-      await bucket.delete(key, precondition.kind === 'revision' ? precondition.revision : undefined);
-      return bucket.info().then(
-        (info) => info.lastRevision,
-        () => undefined,
-      );
-    });
+    const after = precondition.kind === 'revision' ? precondition.revision : undefined;
+    reached = await announced(
+      key,
+      author,
+      async () => {
+        await bucket.delete(key, after);
+        return bucket.info().then(
+          (info) => info.lastRevision,
+          () => undefined,
+        );
+      },
+      after,
+    );
   } catch (err) {
     throw await explainWriteError(err, key);
   }

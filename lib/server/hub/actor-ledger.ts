@@ -4,8 +4,11 @@ import type { Attribution } from '@/lib/server/archive/record';
 
 const EXPECTATION_TTL_MS = 10_000;
 
-/** A console write about to happen: who makes it and why, announced to every instance. */
-export type WriteIntent = { id: string; key: string; by: Attribution; note?: string };
+/**
+ * A console write about to happen: who makes it and why, announced to every instance. `after`:
+ * the revision a compare-and-set expects to replace, when it names one — its change comes after.
+ */
+export type WriteIntent = { id: string; key: string; by: Attribution; note?: string; after?: number };
 
 /**
  * KV entries carry no author, so every console instance remembers which keys are being written
@@ -37,9 +40,13 @@ export class ActorLedger {
     const list = this.pending.get(change.key);
     if (!list) return { change };
     const now = Date.now();
-    let item = list.shift();
-    while (item && item.expires < now) item = list.shift();
-    if (list.length === 0) this.pending.delete(change.key);
+    // A write replacing revision N makes a change after N: the change at N, another writer's
+    // that the watch applies just as the intent arrives, is not it.
+    const live = list.filter((item) => item.expires >= now);
+    const at = live.findIndex((item) => item.after === undefined || item.after < change.revision);
+    const item = at >= 0 ? live.splice(at, 1)[0] : undefined;
+    if (live.length > 0) this.pending.set(change.key, live);
+    else this.pending.delete(change.key);
     if (!item) return { change };
     return { change: { ...change, actor: item.by.user, ...(item.note === undefined ? {} : { note: item.note }) }, by: item.by };
   }
