@@ -13,8 +13,9 @@ import { RevisionMismatchError } from './errors';
  * stream's last sequence and carries both: the key must be at its revision and the stream at
  * that sequence. When another key was written in between, the write is refused although this
  * key did not move; then the stream's last sequence is read again, then the key, and the write
- * is tried once more while the key is still at its revision. Refused for this key: RevisionMismatchError, as for any lost race; out
- * of time with the key unchanged: UnavailableError (a 503, try again), nothing written.
+ * is tried once more while the key is still at its revision. Refused for this key:
+ * RevisionMismatchError, as for any lost race; out of time with the key unchanged:
+ * UnavailableError (a 503, try again), nothing written.
  */
 export type SerialCasIo = {
   /** Publishes with both expectations; RevisionMismatchError when either does not hold. */
