@@ -3,7 +3,7 @@
 // started again in its place (same ports, same store), or frozen (SIGSTOP) and thawed.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../lib/ports.mjs';
+import { probePort } from '../lib/ports.mjs';
 import { startNatsServer } from '../lib/nats-server.mjs';
 
 const HOST = '127.0.0.1';
@@ -15,7 +15,9 @@ const CLUSTER_NAME = 'chaos';
  */
 export async function startCluster({ dir, size = 3 }) {
   const ports = [];
-  for (let i = 0; i < size; i++) ports.push({ client: await freePort(HOST), route: await freePort(HOST) });
+  /** @type {Set<number>} */
+  const drawn = new Set();
+  for (let i = 0; i < size; i++) ports.push({ client: await quietPort(drawn), route: await quietPort(drawn) });
   const routes = ports.map((p) => `nats://${HOST}:${p.route}`).join(',');
   const nodes = ports.map((p, i) => node(`n${i + 1}`, p.client, p.route, routes, join(dir, `n${i + 1}`)));
   await Promise.all(nodes.map((n) => n.start()));
@@ -27,6 +29,24 @@ export async function startCluster({ dir, size = 3 }) {
       await Promise.all(nodes.map((n) => n.end()));
     },
   };
+}
+
+/**
+ * A free port below Linux's ephemeral range (32768 on), which outgoing connections take theirs
+ * from: a port picked by the kernel's port 0 can be taken by a node's own route dial before the
+ * node listens on it, or while a killed node is down. `drawn`: the ports already given out.
+ */
+async function quietPort(/** @type {Set<number>} */ drawn) {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (drawn.has(port)) continue;
+    drawn.add(port);
+    try {
+      return await probePort(HOST, port);
+    } catch {
+      // taken: draw another
+    }
+  }
 }
 
 /**
