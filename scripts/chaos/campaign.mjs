@@ -16,7 +16,7 @@ import { startConsole } from '../lib/console-server.mjs';
 import { startCluster } from './cluster.mjs';
 import { startCutProxy } from './cut-proxy.mjs';
 import { judgeClients, judgeHistories, purgedSoonAfter } from './judge.mjs';
-import { planFaults } from './plan.mjs';
+import { classOf, NODE_SETTLE_MS, planFaults } from './plan.mjs';
 import { seededRandom } from './random.mjs';
 import { until, retry } from './poll.mjs';
 import { bucketState, readArchive } from './reads.mjs';
@@ -39,8 +39,6 @@ const SSE_CLIENTS = 4;
 /** The writers stop this long before the end, so the last checks read a still bucket. */
 const WRITERS_STOP_BEFORE_END_MS = 5_000;
 const CONVERGE_TIMEOUT_MS = 60_000;
-/** After a node fault healed, before the next one starts (as the plan's spacing). */
-const NODE_SETTLE_MS = 3_000;
 
 /**
  * @param {{ seconds: number, seed: number, kinds?: readonly import('./plan.d.mts').FaultKind[], log?: (line: string) => void }} options
@@ -171,9 +169,8 @@ export async function runCampaign({ seconds, seed, kinds, log = () => {} }) {
     };
     /** @param {Fault} fault */
     const inject = (fault) => {
-      const kind =
-        fault.kind.endsWith('kill') || fault.kind.endsWith('freeze') ? (fault.kind === 'console-kill' ? 'console' : 'node') : undefined;
-      if (!kind) return act(fault);
+      const kind = classOf(fault.kind);
+      if (kind !== 'node' && kind !== 'console') return act(fault);
       const task = busy[kind].then(() => act(fault));
       // A node back up rejoins and catches up before the next node fault, as the plan assumes.
       busy[kind] = task.catch(() => undefined).then(() => (kind === 'node' ? sleep(NODE_SETTLE_MS) : undefined));

@@ -34,3 +34,9 @@ export function planFaults(options: {
 }): Fault[];
 
 export function defaultQuietMs(seconds: number): number;
+
+/** What a fault strikes: faults of one node or console class never overlap. */
+export function classOf(kind: FaultKind): 'node' | 'console' | 'cut' | 'bucket';
+
+/** The pause after a node fault healed, before the next node fault. */
+export const NODE_SETTLE_MS: number;

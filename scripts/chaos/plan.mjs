@@ -22,7 +22,7 @@ export const ALL_KINDS = [...FAULT_KINDS, 'recreate'];
 
 const WARM_UP_MS = 4_000;
 /** After a node comes back, before the next node fault: it rejoins and catches up its streams. */
-const NODE_SETTLE_MS = 3_000;
+export const NODE_SETTLE_MS = 3_000;
 /** How long the re-creation is kept clear of every other fault. */
 const RECREATE_WINDOW_MS = 10_000;
 
@@ -36,8 +36,12 @@ const LASTS = {
   cut: [0, 0],
 };
 
-/** @param {FaultKind} kind */
-const classOf = (kind) => (kind === 'cut' ? 'cut' : kind === 'console-kill' ? 'console' : 'node');
+/**
+ * What a fault strikes, and so which faults may not overlap (one node, one console at a time).
+ * @param {FaultKind} kind
+ * @returns {'node' | 'console' | 'cut' | 'bucket'}
+ */
+export const classOf = (kind) => (kind === 'cut' ? 'cut' : kind === 'console-kill' ? 'console' : kind === 'recreate' ? 'bucket' : 'node');
 
 /**
  * @param {{ seconds: number, random: import('./random.d.mts').Random, nodes?: number, consoles?: number, quietMs?: number, kinds?: readonly FaultKind[] }} options
@@ -62,7 +66,8 @@ export function planFaults({ seconds, random, nodes = 3, consoles = 2, quietMs =
   while (t < end && drawn.length > 0) {
     const kind = firsts.shift() ?? random.pick(drawn);
     const lasts = Math.round(random.between(...LASTS[kind]));
-    let at = Math.max(t, free[classOf(kind)]);
+    const group = /** @type {'node' | 'console' | 'cut'} */ (classOf(kind));
+    let at = Math.max(t, free[group]);
     // Nothing may be running at the re-creation: a fault that would overlap it starts after.
     if (window && at < window.to && at + lasts > window.from) at = Math.max(at, window.to);
     // Draws go on at their own pace; a fault whose class is busy waits, and one that no longer
@@ -70,7 +75,7 @@ export function planFaults({ seconds, random, nodes = 3, consoles = 2, quietMs =
     t += Math.round(random.between(500, 3_000));
     if (at + lasts > end) continue;
     faults.push({ at, kind, target: targetOf(kind, random, nodes, consoles), lastsMs: lasts });
-    free[classOf(kind)] = at + lasts + (classOf(kind) === 'node' ? NODE_SETTLE_MS : 500);
+    free[group] = at + lasts + (group === 'node' ? NODE_SETTLE_MS : 500);
   }
   if (recreateAt !== undefined) faults.push({ at: recreateAt, kind: 'recreate', target: 'bucket', lastsMs: 0 });
   return faults.sort((a, b) => a.at - b.at);
